@@ -1,0 +1,67 @@
+package io.sitewatch.appliance.signal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sitewatch.appliance.signal.msg.Outbound.PeerEntry;
+import java.util.ArrayDeque;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+
+/** A signaling session: outlives its connection for the resume window. Owned by {@link SignalCore}. */
+final class Session {
+
+    /** The latest status a session reported about one of its peer connections. */
+    record LinkStatus(String peer, String state, JsonNode stats, long at) {}
+
+    final String id;
+    final long since;
+    final RateLimiter limiter;
+    final Set<String> watching = new LinkedHashSet<>();
+    final Set<String> rooms = new LinkedHashSet<>();
+    final Map<String, LinkStatus> links = new LinkedHashMap<>();
+    /** Messages addressed to this session while it has no connection, delivered after it resumes. */
+    final ArrayDeque<String> backlog = new ArrayDeque<>();
+
+    Identity identity;
+    String resumeHash;
+    Link link;
+    String remote = "";
+    long resumeDeadline;
+    long lastPing;
+    JsonNode lastStatus;
+
+    Session(String id, Identity identity, String resumeHash, long now, RateLimiter limiter) {
+        this.id = id;
+        this.identity = identity;
+        this.resumeHash = resumeHash;
+        this.since = now;
+        this.lastPing = now;
+        this.limiter = limiter;
+    }
+
+    boolean isSite() {
+        return identity.isSite();
+    }
+
+    boolean isOperator() {
+        return identity.isOperator();
+    }
+
+    boolean connected() {
+        return link != null;
+    }
+
+    PeerEntry entry() {
+        return new PeerEntry(id, identity.role().wire(), identity.id(), identity.name(), lastStatus);
+    }
+
+    SessionJournal.SessionRecord record() {
+        return new SessionJournal.SessionRecord(id, resumeHash, identity, Set.copyOf(watching), Set.copyOf(rooms));
+    }
+
+    @Override
+    public String toString() {
+        return identity.role().wire() + " " + identity.id() + " (" + id + ")";
+    }
+}

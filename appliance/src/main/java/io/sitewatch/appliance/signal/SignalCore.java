@@ -1,0 +1,831 @@
+package io.sitewatch.appliance.signal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sitewatch.appliance.signal.SignalViews.ControlView;
+import io.sitewatch.appliance.signal.SignalViews.LinkView;
+import io.sitewatch.appliance.signal.SignalViews.RoomView;
+import io.sitewatch.appliance.signal.SignalViews.SessionView;
+import io.sitewatch.appliance.signal.msg.CloseCode;
+import io.sitewatch.appliance.signal.msg.Codec;
+import io.sitewatch.appliance.signal.msg.Codec.Decoded;
+import io.sitewatch.appliance.signal.msg.ErrorCode;
+import io.sitewatch.appliance.signal.msg.Inbound;
+import io.sitewatch.appliance.signal.msg.Outbound;
+import io.sitewatch.appliance.signal.msg.Outbound.PeerEntry;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The signaling server of protocol.md, without a transport: the transport reports connections
+ * ({@link #open}), frames ({@link #message}) and closes ({@link #closed}); a timer calls
+ * {@link #tick}. All state is owned by this object's monitor; sends go to the links'
+ * bounded outboxes and never block, so the monitor is held only for map lookups.
+ */
+public final class SignalCore {
+
+    /** Optional capabilities announced in {@code welcome} (protocol.md, Clarifications). */
+    public static final List<String> FEATURES = List.of("resume", "rooms", "status", "presence");
+
+    private static final Set<String> LINK_STATES =
+            Set.of("new", "connecting", "connected", "disconnected", "failed", "closed");
+    private static final List<String> STAT_FIELDS = List.of("rttMs", "kbpsOut", "kbpsIn", "fps", "route");
+    private static final int MAX_ROOM_NAME = 64;
+
+    @FunctionalInterface
+    private interface Handler<T extends Inbound> {
+        void handle(Session session, T message, ObjectNode raw);
+    }
+
+    private final SignalSettings settings;
+    private final Credentials credentials;
+    private final SiteDirectory sites;
+    private final SessionJournal journal;
+    private final IceServers iceServers;
+    private final SignalObserver observer;
+    private final Clock clock;
+    private final Codec codec = new Codec();
+    private final SecureRandom random = new SecureRandom();
+
+    private final Map<Class<? extends Inbound>, Handler<Inbound>> handlers = new HashMap<>();
+    /** Connections that have not said {@code hello} yet, with the time they opened. */
+    private final Map<Link, Long> pending = new HashMap<>();
+    private final Map<Link, Session> byLink = new HashMap<>();
+    private final Map<String, Session> sessions = new HashMap<>();
+    private final Map<String, Session> byResumeHash = new HashMap<>();
+    private final Map<String, Session> siteSessions = new HashMap<>();
+    private final Set<Session> operators = new LinkedHashSet<>();
+    /** Operator sessions watching each site id, online or not. */
+    private final Map<String, Set<Session>> watchers = new HashMap<>();
+    private final ControlTable control = new ControlTable();
+    private final Rooms rooms = new Rooms();
+
+    public SignalCore(SignalSettings settings, Credentials credentials, SiteDirectory sites, SessionJournal journal,
+                      IceServers iceServers, SignalObserver observer, Clock clock) {
+        this.settings = settings;
+        this.credentials = credentials;
+        this.sites = sites;
+        this.journal = journal;
+        this.iceServers = iceServers;
+        this.observer = observer;
+        this.clock = clock;
+        on(Inbound.Hello.class, this::helloAgain);
+        on(Inbound.Ping.class, this::ping);
+        on(Inbound.Offer.class, this::relay);
+        on(Inbound.Answer.class, this::relay);
+        on(Inbound.Candidate.class, this::relay);
+        on(Inbound.Bye.class, this::relay);
+        on(Inbound.Watch.class, this::watch);
+        on(Inbound.Unwatch.class, this::unwatch);
+        on(Inbound.Claim.class, this::claim);
+        on(Inbound.Release.class, this::release);
+        on(Inbound.JoinRoom.class, this::joinRoom);
+        on(Inbound.LeaveRoom.class, this::leaveRoom);
+        on(Inbound.Status.class, this::status);
+    }
+
+    private <T extends Inbound> void on(Class<T> type, Handler<T> handler) {
+        if (handlers.put(type, (s, m, raw) -> handler.handle(s, type.cast(m), raw)) != null) {
+            throw new IllegalStateException("two handlers for " + type.getSimpleName());
+        }
+    }
+
+    /** Message types with a handler; a test checks it against protocol.md. */
+    public Set<Class<? extends Inbound>> handledTypes() {
+        return Set.copyOf(handlers.keySet());
+    }
+
+    // ---- transport entry points ----
+
+    public synchronized void open(Link link) {
+        pending.put(link, clock.millis());
+    }
+
+    public void message(Link link, String frame) {
+        Decoded decoded = codec.decode(frame);
+        synchronized (this) {
+            Session session = byLink.get(link);
+            if (session == null) {
+                beforeWelcome(link, decoded);
+            } else if (admit(session)) {
+                dispatch(session, decoded);
+            }
+        }
+    }
+
+    /** The connection is gone. A close with 1000 ends the session; any other loss opens the resume window. */
+    public synchronized void closed(Link link, int code) {
+        if (pending.remove(link) != null) {
+            return;
+        }
+        Session session = byLink.get(link);
+        if (session == null) {
+            return; // a replaced or resumed socket closing late never touches the session that took its place
+        }
+        if (code == CloseCode.NORMAL.code()) {
+            end(session, "closed by client", null);
+        } else {
+            detach(session, "connection lost (" + code + ")");
+        }
+    }
+
+    /** Timers: hello timeout, heartbeat pings and silence, resume window expiry. */
+    public synchronized void tick() {
+        long now = clock.millis();
+        for (var it = pending.entrySet().iterator(); it.hasNext(); ) {
+            var entry = it.next();
+            if (now - entry.getValue() >= settings.helloTimeoutMs()) {
+                it.remove();
+                refuse(entry.getKey(), "no hello within " + settings.helloTimeoutMs() + " ms");
+            }
+        }
+        for (Session session : List.copyOf(sessions.values())) {
+            if (session.link == null) {
+                if (now >= session.resumeDeadline) {
+                    end(session, "resume window expired", null);
+                }
+            } else if (now - session.link.lastActivity() >= 3 * settings.heartbeatMs()) {
+                Link silent = session.link;
+                detach(session, "silent for " + (now - silent.lastActivity()) + " ms");
+                silent.abort();
+            } else if (now - session.lastPing >= settings.heartbeatMs()) {
+                session.lastPing = now;
+                session.link.ping();
+            }
+        }
+    }
+
+    /** Brings back the sessions, watch sets, rooms and control saved before a restart; each may resume. */
+    public synchronized void restore() {
+        SessionJournal.Snapshot snapshot = journal.load();
+        long now = clock.millis();
+        for (SessionJournal.SessionRecord saved : snapshot.sessions()) {
+            Session session = new Session(saved.sessionId(), saved.identity(), saved.resumeHash(), now,
+                    new RateLimiter(settings.ratePerSecond(), settings.rateBurst(), now));
+            session.resumeDeadline = now + settings.resumeWindowMs();
+            index(session);
+            saved.watching().forEach(site -> {
+                session.watching.add(site);
+                watchers.computeIfAbsent(site, s -> new LinkedHashSet<>()).add(session);
+            });
+            saved.rooms().forEach(room -> {
+                session.rooms.add(room);
+                rooms.add(room, session);
+            });
+        }
+        snapshot.control().forEach((site, primary) -> {
+            Session operator = sessions.get(primary);
+            if (operator != null && operator.watching.contains(site)) {
+                control.claim(site, operator);
+            } else {
+                journal.control(site, null);
+            }
+        });
+        observer.event(new SignalObserver.Event("restore", null, null, snapshot.sessions().size() + " sessions"));
+    }
+
+    /** Closes every connection with 1001; sessions stay saved so clients resume after the restart. */
+    public synchronized void shutdown() {
+        for (Link link : List.copyOf(pending.keySet())) {
+            link.close(CloseCode.SHUTDOWN.code(), "server shutting down");
+        }
+        pending.clear();
+        for (Session session : sessions.values()) {
+            if (session.link != null) {
+                Link link = session.link;
+                byLink.remove(link);
+                session.link = null;
+                link.close(CloseCode.SHUTDOWN.code(), "server shutting down");
+            }
+        }
+    }
+
+    // ---- admin operations ----
+
+    /** Ends a session at once (admin {@code kick}). */
+    public synchronized boolean kick(String sessionId) {
+        Session session = sessions.get(sessionId);
+        if (session == null) {
+            return false;
+        }
+        end(session, "kicked by admin", CloseCode.UNAUTHORIZED);
+        return true;
+    }
+
+    /** Admin override: the site has no primary any more. */
+    public synchronized boolean release(String siteId) {
+        if (control.primaryOf(siteId) == null) {
+            return false;
+        }
+        releaseSite(siteId, "released by admin");
+        return true;
+    }
+
+    /** Ends every session authenticated by this credential (rotated or revoked token). */
+    public synchronized void credentialRevoked(String credentialId) {
+        for (Session session : List.copyOf(sessions.values())) {
+            if (session.identity.credentialId().equals(credentialId)) {
+                end(session, "credential revoked", CloseCode.UNAUTHORIZED);
+            }
+        }
+    }
+
+    /** Ends the session of a site that was disabled or removed. */
+    public synchronized void siteRevoked(String siteId) {
+        Session session = siteSessions.get(siteId);
+        if (session != null) {
+            end(session, "site disabled", CloseCode.UNAUTHORIZED);
+        }
+    }
+
+    /** Ends every session of an operator that was removed. */
+    public synchronized void operatorRevoked(String name) {
+        for (Session session : List.copyOf(operators)) {
+            if (session.identity.id().equals(name)) {
+                end(session, "operator removed", CloseCode.UNAUTHORIZED);
+            }
+        }
+    }
+
+    public synchronized List<SessionView> sessions() {
+        List<SessionView> views = new ArrayList<>();
+        for (Session s : sessions.values()) {
+            views.add(new SessionView(s.id, s.identity.role().wire(), s.identity.id(), s.identity.name(), s.remote,
+                    s.since, s.connected(), List.copyOf(s.watching), List.copyOf(s.rooms), control.siteOf(s),
+                    s.lastStatus));
+        }
+        views.sort((a, b) -> Long.compare(a.since(), b.since()));
+        return views;
+    }
+
+    public synchronized List<LinkView> links() {
+        List<LinkView> views = new ArrayList<>();
+        for (Session s : sessions.values()) {
+            for (Session.LinkStatus l : s.links.values()) {
+                Session peer = sessions.get(l.peer());
+                views.add(new LinkView(s.id, s.identity.id(), l.peer(), peer == null ? null : peer.identity.id(),
+                        l.state(), l.stats(), l.at()));
+            }
+        }
+        return views;
+    }
+
+    public synchronized List<ControlView> controls() {
+        List<ControlView> views = new ArrayList<>();
+        control.all().forEach((site, s) -> views.add(new ControlView(site, s.id, s.identity.id())));
+        views.sort((a, b) -> a.site().compareTo(b.site()));
+        return views;
+    }
+
+    public synchronized List<RoomView> rooms() {
+        List<RoomView> views = new ArrayList<>();
+        rooms.all().forEach((room, members) ->
+                views.add(new RoomView(room, settings.capacityOf(room), members.stream().map(s -> s.id).toList())));
+        return views;
+    }
+
+    public synchronized Map<String, Integer> sessionCounts() {
+        int siteCount = siteSessions.size();
+        return Map.of("site", siteCount, "operator", sessions.size() - siteCount);
+    }
+
+    // ---- hello and session lifecycle ----
+
+    private void beforeWelcome(Link link, Decoded decoded) {
+        if (pending.remove(link) == null) {
+            return; // a link that was already refused or replaced
+        }
+        if (decoded instanceof Decoded.Ok ok && ok.message() instanceof Inbound.Hello hello) {
+            hello(link, hello);
+        } else {
+            refuse(link, "the first message must be hello");
+        }
+    }
+
+    private void refuse(Link link, String reason) {
+        link.send(codec.encode(new Outbound.Error(ErrorCode.UNAUTHORIZED.wire(), reason, null)));
+        link.close(CloseCode.UNAUTHORIZED.code(), "unauthorized");
+        observer.rejected("hello", ErrorCode.UNAUTHORIZED);
+        observer.event(new SignalObserver.Event("auth-failed", null, null, link.remoteAddress() + ": " + reason));
+    }
+
+    private void hello(Link link, Inbound.Hello hello) {
+        Optional<Identity> identity = credentials.authenticate(hello.token());
+        if (identity.isEmpty()) {
+            refuse(link, "invalid, expired or revoked credential");
+            return;
+        }
+        Session resumed = hello.resume() == null ? null : byResumeHash.get(hash(hello.resume()));
+        if (resumed != null && resumed.identity.credentialId().equals(identity.get().credentialId())) {
+            resume(resumed, link, identity.get());
+        } else {
+            start(link, identity.get());
+        }
+    }
+
+    private void start(Link link, Identity identity) {
+        long now = clock.millis();
+        if (identity.isSite()) {
+            Session previous = siteSessions.get(identity.id());
+            if (previous != null) {
+                end(previous, "replaced by a new connection", CloseCode.REPLACED);
+            }
+        }
+        String resumeToken = token(32);
+        Session session = new Session(token(16), identity, hash(resumeToken), now,
+                new RateLimiter(settings.ratePerSecond(), settings.rateBurst(), now));
+        index(session);
+        attach(session, link);
+        welcome(session, resumeToken);
+        announce(session, "online");
+        if (session.isSite()) {
+            send(session, controlOf(identity.id()));
+        }
+        journal.save(session.record());
+        observer.event(new SignalObserver.Event("session-open", session.id, null,
+                session + " from " + session.remote));
+    }
+
+    private void resume(Session session, Link link, Identity identity) {
+        if (session.link != null) {
+            Link old = session.link;
+            byLink.remove(old);
+            old.close(CloseCode.REPLACED.code(), "resumed on another connection");
+        }
+        byResumeHash.remove(session.resumeHash);
+        String resumeToken = token(32);
+        session.resumeHash = hash(resumeToken);
+        session.identity = identity;
+        byResumeHash.put(session.resumeHash, session);
+        attach(session, link);
+        welcome(session, resumeToken);
+        if (session.isSite()) {
+            send(session, controlOf(identity.id()));
+        }
+        flushBacklog(session);
+        journal.save(session.record());
+        observer.event(new SignalObserver.Event("session-resume", session.id, null,
+                session + " from " + session.remote));
+    }
+
+    private void index(Session session) {
+        sessions.put(session.id, session);
+        byResumeHash.put(session.resumeHash, session);
+        if (session.isSite()) {
+            siteSessions.put(session.identity.id(), session);
+        } else {
+            operators.add(session);
+        }
+    }
+
+    private void attach(Session session, Link link) {
+        session.link = link;
+        session.remote = link.remoteAddress();
+        session.lastPing = clock.millis();
+        byLink.put(link, session);
+    }
+
+    private void welcome(Session session, String resumeToken) {
+        Identity identity = session.identity;
+        send(session, new Outbound.Welcome(session.id, resumeToken, identity.role().wire(), identity.id(),
+                iceServers.forSession(identity), settings.heartbeatMs(), peersOf(session), FEATURES));
+    }
+
+    /** What a session may see (protocol.md, Session): watchers for a site; visible sites and operators for an operator. */
+    private List<PeerEntry> peersOf(Session session) {
+        List<PeerEntry> peers = new ArrayList<>();
+        if (session.isSite()) {
+            for (Session operator : watchers.getOrDefault(session.identity.id(), Set.of())) {
+                peers.add(operator.entry());
+            }
+            return peers;
+        }
+        for (Session site : siteSessions.values()) {
+            if (session.identity.mayAccess(site.identity.group())) {
+                peers.add(site.entry());
+            }
+        }
+        for (Session operator : operators) {
+            if (operator != session) {
+                peers.add(operator.entry());
+            }
+        }
+        return peers;
+    }
+
+    private void flushBacklog(Session session) {
+        while (!session.backlog.isEmpty() && session.link != null) {
+            deliver(session, session.backlog.poll());
+        }
+    }
+
+    private void detach(Session session, String reason) {
+        byLink.remove(session.link);
+        session.link = null;
+        session.resumeDeadline = clock.millis() + settings.resumeWindowMs();
+        observer.event(new SignalObserver.Event("session-detached", session.id, null, session + ": " + reason));
+    }
+
+    /** Ends a session for good: its peers see it leave, its control and rooms are released. */
+    private void end(Session session, String reason, CloseCode close) {
+        if (sessions.remove(session.id) == null) {
+            return;
+        }
+        byResumeHash.remove(session.resumeHash);
+        if (session.link != null) {
+            Link link = session.link;
+            byLink.remove(link);
+            session.link = null;
+            if (close != null) {
+                if (close == CloseCode.UNAUTHORIZED) {
+                    link.send(codec.encode(new Outbound.Error(ErrorCode.UNAUTHORIZED.wire(), reason, null)));
+                }
+                link.close(close.code(), reason);
+            }
+        }
+        if (session.isSite()) {
+            siteSessions.remove(session.identity.id(), session);
+        } else {
+            operators.remove(session);
+            String held = control.siteOf(session);
+            if (held != null) {
+                releaseSite(held, "primary left");
+            }
+            for (String site : List.copyOf(session.watching)) {
+                stopWatching(session, site);
+            }
+            for (String room : List.copyOf(session.rooms)) {
+                leave(session, room);
+            }
+        }
+        for (Session other : sessions.values()) {
+            other.links.remove(session.id);
+        }
+        announce(session, "offline");
+        journal.delete(session.id);
+        observer.event(new SignalObserver.Event("session-end", session.id, null, session + ": " + reason));
+    }
+
+    // ---- message handling ----
+
+    private boolean admit(Session session) {
+        RateLimiter.Verdict verdict = session.limiter.acquire(clock.millis());
+        if (verdict == RateLimiter.Verdict.PASS) {
+            return true;
+        }
+        if (verdict == RateLimiter.Verdict.CLOSE) {
+            observer.rejected("*", ErrorCode.RATE_LIMITED);
+            end(session, "rate limit exceeded repeatedly", CloseCode.RATE_LIMITED);
+        } else {
+            error(session, ErrorCode.RATE_LIMITED, null, "too many messages; this one was dropped", "*");
+        }
+        return false;
+    }
+
+    private void dispatch(Session session, Decoded decoded) {
+        if (decoded instanceof Decoded.Ok ok) {
+            handlers.get(ok.message().getClass()).handle(session, ok.message(), ok.raw());
+        } else if (decoded instanceof Decoded.Bad bad) {
+            error(session, bad.code(), bad.ref(), bad.reason(), bad.ref() == null ? "?" : bad.ref());
+        }
+    }
+
+    private void helloAgain(Session session, Inbound.Hello hello, ObjectNode raw) {
+        error(session, ErrorCode.BAD_MESSAGE, "hello", "already welcomed", "hello");
+    }
+
+    private void ping(Session session, Inbound.Ping ping, ObjectNode raw) {
+        send(session, new Outbound.Pong());
+    }
+
+    /** Offer, answer, candidate and bye (protocol.md, Addressing and relay). */
+    private void relay(Session session, Inbound.Relayed message, ObjectNode raw) {
+        String type = raw.get("type").textValue();
+        Session target = reachable(session, message.to(), type);
+        if (target != null) {
+            deliver(target, codec.stamp(raw, session.id));
+            observer.relayed(type);
+        }
+    }
+
+    /** The session {@code to} names if the sender may signal it; otherwise answers the error and returns null. */
+    private Session reachable(Session from, String to, String type) {
+        Session target = sessions.get(to);
+        if (target == null || !visible(from, target)) {
+            error(from, ErrorCode.UNKNOWN_PEER, to, "no such peer online", type);
+            return null;
+        }
+        if (!mayReach(from, target)) {
+            error(from, ErrorCode.FORBIDDEN, type, "you may not signal that peer", type);
+            return null;
+        }
+        return target;
+    }
+
+    /** Another group's site does not exist for an operator (protocol.md, Clarifications). */
+    private boolean visible(Session viewer, Session target) {
+        return !(viewer.isOperator() && target.isSite()) || viewer.identity.mayAccess(target.identity.group());
+    }
+
+    /** Site and operator watching it; operators sharing a voice room. */
+    private boolean mayReach(Session from, Session to) {
+        if (from == to) {
+            return false;
+        }
+        if (from.isSite() && to.isOperator()) {
+            return to.watching.contains(from.identity.id());
+        }
+        if (from.isOperator() && to.isSite()) {
+            return from.watching.contains(to.identity.id());
+        }
+        return from.isOperator() && to.isOperator() && rooms.share(from, to);
+    }
+
+    private void watch(Session session, Inbound.Watch watch, ObjectNode raw) {
+        if (!operatorOnly(session, "watch")) {
+            return;
+        }
+        if (watch.sites().size() > settings.maxWatch()) {
+            error(session, ErrorCode.TOO_LARGE, "watch", "at most " + settings.maxWatch() + " sites", "watch");
+            return;
+        }
+        Set<String> wanted = new LinkedHashSet<>();
+        for (String site : watch.sites()) {
+            if (watchable(session, site)) {
+                wanted.add(site);
+            } else {
+                error(session, ErrorCode.UNKNOWN_PEER, site, "no such site", "watch");
+            }
+        }
+        for (String site : List.copyOf(session.watching)) {
+            if (!wanted.contains(site)) {
+                stopWatching(session, site);
+            }
+        }
+        for (String site : wanted) {
+            if (!session.watching.contains(site)) {
+                startWatching(session, site);
+                send(session, controlOf(site));
+            }
+        }
+        journal.save(session.record());
+    }
+
+    private void unwatch(Session session, Inbound.Unwatch unwatch, ObjectNode raw) {
+        if (!operatorOnly(session, "unwatch")) {
+            return;
+        }
+        for (String site : unwatch.sites()) {
+            if (session.watching.contains(site)) {
+                stopWatching(session, site);
+            }
+        }
+        journal.save(session.record());
+    }
+
+    private boolean watchable(Session operator, String siteId) {
+        return sites.find(siteId)
+                .filter(site -> site.enabled() && operator.identity.mayAccess(site.group()))
+                .isPresent();
+    }
+
+    private void startWatching(Session operator, String siteId) {
+        operator.watching.add(siteId);
+        watchers.computeIfAbsent(siteId, s -> new LinkedHashSet<>()).add(operator);
+        Session site = siteSessions.get(siteId);
+        if (site != null) {
+            send(site, new Outbound.Watcher("joined", operator.entry()));
+        }
+    }
+
+    /** Unwatching releases control of the site (protocol.md, Clarifications). */
+    private void stopWatching(Session operator, String siteId) {
+        if (control.primaryOf(siteId) == operator) {
+            releaseSite(siteId, "primary stopped watching");
+        }
+        operator.watching.remove(siteId);
+        Set<Session> set = watchers.get(siteId);
+        if (set != null && set.remove(operator) && set.isEmpty()) {
+            watchers.remove(siteId);
+        }
+        Session site = siteSessions.get(siteId);
+        if (site != null) {
+            send(site, new Outbound.Watcher("left", operator.entry()));
+        }
+    }
+
+    private void claim(Session session, Inbound.Claim claim, ObjectNode raw) {
+        if (!operatorOnly(session, "claim")) {
+            return;
+        }
+        String site = claim.site();
+        if (!session.watching.contains(site)) {
+            error(session, ErrorCode.FORBIDDEN, "claim", "watch a site before claiming it", "claim");
+            return;
+        }
+        if (control.primaryOf(site) == session) {
+            send(session, controlOf(site));
+            return;
+        }
+        String previous = control.siteOf(session);
+        if (previous != null) {
+            releaseSite(previous, "primary moved to " + site);
+        }
+        Session demoted = control.primaryOf(site);
+        control.claim(site, session);
+        journal.control(site, session.id);
+        broadcastControl(site);
+        observer.event(new SignalObserver.Event("control", session.id, site, session.identity.id()
+                + " took control of " + site + (demoted == null ? "" : " from " + demoted.identity.id())));
+    }
+
+    private void release(Session session, Inbound.Release release, ObjectNode raw) {
+        if (operatorOnly(session, "release") && control.primaryOf(release.site()) == session) {
+            releaseSite(release.site(), "released by " + session.identity.id());
+        }
+    }
+
+    private void releaseSite(String site, String reason) {
+        control.release(site);
+        journal.control(site, null);
+        broadcastControl(site);
+        observer.event(new SignalObserver.Event("control", null, site, site + " has no primary: " + reason));
+    }
+
+    /** {@code control} goes to the site and every operator watching it (protocol.md, Watching and control). */
+    private void broadcastControl(String site) {
+        String frame = codec.encode(controlOf(site));
+        Session siteSession = siteSessions.get(site);
+        if (siteSession != null) {
+            deliver(siteSession, frame);
+        }
+        for (Session operator : watchers.getOrDefault(site, Set.of())) {
+            deliver(operator, frame);
+        }
+    }
+
+    private Outbound.Control controlOf(String site) {
+        Session primary = control.primaryOf(site);
+        return new Outbound.Control(site, primary == null ? null : primary.id);
+    }
+
+    private void joinRoom(Session session, Inbound.JoinRoom join, ObjectNode raw) {
+        String room = join.room();
+        if (!operatorOnly(session, "join-room")) {
+            return;
+        }
+        if (room.length() > MAX_ROOM_NAME || room.chars().anyMatch(Character::isISOControl)) {
+            error(session, ErrorCode.BAD_MESSAGE, "join-room", "room names are 1-64 printable characters",
+                    "join-room");
+            return;
+        }
+        Set<Session> members = rooms.members(room);
+        if (!members.contains(session) && members.size() >= settings.capacityOf(room)) {
+            error(session, ErrorCode.ROOM_FULL, room, "room is full (" + settings.capacityOf(room) + ")",
+                    "join-room");
+            return;
+        }
+        List<PeerEntry> others = members.stream().filter(m -> m != session).map(Session::entry).toList();
+        if (session.rooms.add(room)) {
+            String event = codec.encode(new Outbound.RoomEvent(room, "joined", session.entry()));
+            for (Session member : List.copyOf(members)) {
+                deliver(member, event);
+            }
+            rooms.add(room, session);
+            journal.save(session.record());
+            observer.event(new SignalObserver.Event("room-join", session.id, room, session + " joined " + room));
+        }
+        send(session, new Outbound.Room(room, others));
+    }
+
+    private void leaveRoom(Session session, Inbound.LeaveRoom leave, ObjectNode raw) {
+        if (session.rooms.contains(leave.room())) {
+            leave(session, leave.room());
+            journal.save(session.record());
+        }
+    }
+
+    private void leave(Session session, String room) {
+        session.rooms.remove(room);
+        rooms.remove(room, session);
+        String event = codec.encode(new Outbound.RoomEvent(room, "left", session.entry()));
+        for (Session member : rooms.members(room)) {
+            deliver(member, event);
+        }
+        observer.event(new SignalObserver.Event("room-leave", session.id, room, session + " left " + room));
+    }
+
+    /** Keeps the latest report per pair; state changes are logged and shown in presence. */
+    private void status(Session session, Inbound.Status status, ObjectNode raw) {
+        if (!LINK_STATES.contains(status.state())) {
+            error(session, ErrorCode.BAD_MESSAGE, "status", "state must be one of " + LINK_STATES, "status");
+            return;
+        }
+        Session.LinkStatus previous = session.links.get(status.peer());
+        if (previous == null && reachable(session, status.peer(), "status") == null) {
+            return;
+        }
+        ObjectNode stats = codec.mapper().createObjectNode();
+        if (status.stats() != null) {
+            for (String field : STAT_FIELDS) {
+                JsonNode value = status.stats().get(field);
+                if (value != null && (value.isNumber() || value.isTextual() && value.textValue().length() <= 16)) {
+                    stats.set(field, value);
+                }
+            }
+        }
+        if ("closed".equals(status.state())) {
+            session.links.remove(status.peer());
+        } else {
+            session.links.put(status.peer(), new Session.LinkStatus(status.peer(), status.state(), stats,
+                    clock.millis()));
+        }
+        ObjectNode last = codec.mapper().createObjectNode();
+        last.put("peer", status.peer());
+        last.put("state", status.state());
+        last.set("stats", stats);
+        session.lastStatus = last;
+        if (previous == null || !previous.state().equals(status.state())) {
+            announce(session, "update");
+            Session peer = sessions.get(status.peer());
+            observer.event(new SignalObserver.Event("link-state", session.id, status.peer(),
+                    session + " -> " + (peer == null ? status.peer() : peer.toString()) + ": " + status.state()));
+        }
+    }
+
+    private boolean operatorOnly(Session session, String type) {
+        if (session.isOperator()) {
+            return true;
+        }
+        error(session, ErrorCode.FORBIDDEN, type, "only operators may send " + type, type);
+        return false;
+    }
+
+    // ---- delivery ----
+
+    /** Presence goes to every operator that can see the session (protocol.md, Presence). */
+    private void announce(Session session, String event) {
+        String frame = null;
+        for (Session viewer : operators) {
+            if (viewer != session && visible(viewer, session)) {
+                if (frame == null) {
+                    frame = codec.encode(new Outbound.Presence(event, session.entry()));
+                }
+                deliver(viewer, frame);
+            }
+        }
+    }
+
+    private void error(Session session, ErrorCode code, String ref, String message, String type) {
+        observer.rejected(type, code);
+        send(session, new Outbound.Error(code.wire(), message, ref));
+    }
+
+    private void send(Session session, Outbound message) {
+        deliver(session, codec.encode(message));
+    }
+
+    /** To the connection's outbox, or to the backlog while the session is between connections. */
+    private void deliver(Session session, String frame) {
+        if (session.link == null) {
+            if (session.backlog.size() >= settings.resumeQueue()) {
+                session.backlog.poll();
+                observer.queueDropped();
+            }
+            session.backlog.add(frame);
+        } else if (!session.link.send(frame)) {
+            observer.queueDropped();
+            Link slow = session.link;
+            detach(session, "outbox full: the client reads too slowly");
+            slow.close(CloseCode.SLOW_CONSUMER.code(), "too slow");
+        }
+    }
+
+    // ---- tokens ----
+
+    private String token(int bytes) {
+        byte[] raw = new byte[bytes];
+        random.nextBytes(raw);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+    }
+
+    static String hash(String token) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

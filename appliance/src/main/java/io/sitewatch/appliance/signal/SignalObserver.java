@@ -1,0 +1,23 @@
+package io.sitewatch.appliance.signal;
+
+import io.sitewatch.appliance.signal.msg.ErrorCode;
+
+/**
+ * What the core reports to the rest of the appliance (metrics, event log, admin stream).
+ * Called while the core owns its state: implementations must not block.
+ */
+public interface SignalObserver {
+
+    /** A meaningful event for operators and admins: one per session change, control change, link state. */
+    record Event(String kind, String session, String peer, String detail) {}
+
+    default void relayed(String type) {}
+
+    default void rejected(String type, ErrorCode code) {}
+
+    default void queueDropped() {}
+
+    default void event(Event event) {}
+
+    SignalObserver NONE = new SignalObserver() {};
+}

@@ -1,0 +1,146 @@
+package io.sitewatch.appliance.signal.msg;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.type.LogicalType;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Turns frames into {@link Inbound} records and {@link Outbound} records into frames.
+ * Decoding is strict: duplicate keys, scalar coercions and deep nesting are bad messages.
+ */
+public final class Codec {
+
+    /** Wire name of every client message type, in protocol.md order. */
+    public static final Map<String, Class<? extends Inbound>> INBOUND_TYPES = typeNames(Inbound.class);
+    /** Wire name of every server message type. */
+    public static final Map<String, Class<? extends Outbound>> OUTBOUND_TYPES = typeNames(Outbound.class);
+    /** Types forwarded to another session with {@code from} stamped. */
+    public static final Set<String> RELAYED_TYPES = Set.of("offer", "answer", "candidate", "bye");
+
+    private static final int MAX_NESTING = 32;
+
+    private final ObjectMapper mapper;
+    private final ObjectReader treeReader;
+    private final ObjectReader inboundReader;
+    private final ObjectWriter outboundWriter;
+
+    public Codec() {
+        mapper = JsonMapper.builder()
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+                .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_NULL_CREATOR_PROPERTIES)
+                .build();
+        mapper.getFactory().setStreamReadConstraints(
+                StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING).build());
+        mapper.coercionConfigFor(LogicalType.Textual)
+                .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+        treeReader = mapper.readerFor(JsonNode.class);
+        inboundReader = mapper.readerFor(Inbound.class);
+        outboundWriter = mapper.writerFor(Outbound.class);
+    }
+
+    /** The result of decoding one frame. */
+    public sealed interface Decoded {
+        /** A valid message, with the object as received (relayed messages are forwarded from it). */
+        record Ok(Inbound message, ObjectNode raw) implements Decoded {}
+
+        /** An invalid frame: the error to answer with, and the offending type if the frame named one. */
+        record Bad(ErrorCode code, String ref, String reason) implements Decoded {}
+    }
+
+    public Decoded decode(String frame) {
+        JsonNode tree;
+        try {
+            tree = treeReader.readValue(frame);
+        } catch (JsonProcessingException | RuntimeException e) {
+            return new Decoded.Bad(ErrorCode.BAD_MESSAGE, null, "not valid JSON");
+        }
+        if (!(tree instanceof ObjectNode raw)) {
+            return new Decoded.Bad(ErrorCode.BAD_MESSAGE, null, "a message must be a JSON object");
+        }
+        JsonNode type = raw.get("type");
+        if (type == null || !type.isTextual()) {
+            return new Decoded.Bad(ErrorCode.BAD_MESSAGE, null, "field 'type' must be a string");
+        }
+        String name = type.textValue();
+        if (!INBOUND_TYPES.containsKey(name)) {
+            return new Decoded.Bad(ErrorCode.UNKNOWN_TYPE, name, "unknown message type");
+        }
+        try {
+            return new Decoded.Ok(inboundReader.treeToValue(raw, Inbound.class), raw);
+        } catch (InvalidTypeIdException e) {
+            return new Decoded.Bad(ErrorCode.UNKNOWN_TYPE, name, "unknown message type");
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            return new Decoded.Bad(ErrorCode.BAD_MESSAGE, name, reason(e));
+        }
+    }
+
+    public String encode(Outbound message) {
+        try {
+            return outboundWriter.writeValueAsString(message);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode " + message, e);
+        }
+    }
+
+    /** The received object with {@code from} set to the sender: any client-sent {@code from} is overwritten. */
+    public String stamp(ObjectNode raw, String from) {
+        raw.put("from", from);
+        try {
+            return mapper.writeValueAsString(raw);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode relayed message", e);
+        }
+    }
+
+    /** Mapper with the same strict settings, for JSON built outside messages (stats, ICE servers). */
+    public ObjectMapper mapper() {
+        return mapper;
+    }
+
+    private static String reason(Exception e) {
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof IllegalArgumentException || cause instanceof NullPointerException) {
+            return cause.getMessage();
+        }
+        if (e instanceof com.fasterxml.jackson.databind.JsonMappingException m && !m.getPath().isEmpty()) {
+            return "field '" + m.getPath().get(0).getFieldName() + "' is missing or has the wrong type";
+        }
+        return "missing or mistyped field";
+    }
+
+    private static <T> Map<String, Class<? extends T>> typeNames(Class<T> root) {
+        Map<String, Class<? extends T>> names = new LinkedHashMap<>();
+        for (JsonSubTypes.Type t : root.getAnnotation(JsonSubTypes.class).value()) {
+            if (names.put(t.name(), t.value().asSubclass(root)) != null) {
+                throw new IllegalStateException("duplicate message type " + t.name());
+            }
+        }
+        return Collections.unmodifiableMap(names);
+    }
+}

@@ -1,0 +1,16 @@
+package io.sitewatch.appliance.store;
+
+/** A storage failure the caller can explain to a user. */
+public class StoreException extends RuntimeException {
+
+    public StoreException(String message, Throwable cause) {
+        super(message, cause);
+    }
+
+    /** A row with that key exists already. */
+    public static final class Conflict extends StoreException {
+        public Conflict(String message) {
+            super(message, null);
+        }
+    }
+}
