@@ -48,7 +48,6 @@ public final class Codec {
                 .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
                 .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                .enable(DeserializationFeature.FAIL_ON_NULL_CREATOR_PROPERTIES)
                 .build();
         mapper.getFactory().setStreamReadConstraints(
                 StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING).build());
