@@ -20,4 +20,37 @@ public interface SignalObserver {
     default void event(Event event) {}
 
     SignalObserver NONE = new SignalObserver() {};
+
+    /** Reports to each observer in turn. */
+    static SignalObserver all(SignalObserver... observers) {
+        return new SignalObserver() {
+            @Override
+            public void relayed(String type) {
+                for (SignalObserver o : observers) {
+                    o.relayed(type);
+                }
+            }
+
+            @Override
+            public void rejected(String type, ErrorCode code) {
+                for (SignalObserver o : observers) {
+                    o.rejected(type, code);
+                }
+            }
+
+            @Override
+            public void queueDropped() {
+                for (SignalObserver o : observers) {
+                    o.queueDropped();
+                }
+            }
+
+            @Override
+            public void event(Event event) {
+                for (SignalObserver o : observers) {
+                    o.event(event);
+                }
+            }
+        };
+    }
 }

@@ -1,0 +1,74 @@
+package io.sitewatch.appliance.admin;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.unixdomain.server.UnixDomainServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves the admin API on a Unix domain socket in the data directory, readable and writable
+ * by the service user only (0600 inside the 0700 data directory). Jetty sets no permissions
+ * itself, so they are set right after binding; the directory's mode closes that window.
+ */
+public final class AdminServer implements AutoCloseable {
+
+    public static final String SOCKET_NAME = "admin.sock";
+    private static final Logger LOG = LoggerFactory.getLogger(AdminServer.class);
+
+    private final Server server;
+    private final Path socket;
+
+    public AdminServer(Path dataDir, AdminApi api) {
+        this.socket = dataDir.resolve(SOCKET_NAME).toAbsolutePath();
+        QueuedThreadPool threads = new QueuedThreadPool(16, 2);
+        threads.setName("admin");
+        server = new Server(threads);
+        server.setStopTimeout(1_000);
+        HttpConfiguration config = new HttpConfiguration();
+        config.setSendServerVersion(false);
+        UnixDomainServerConnector connector = new UnixDomainServerConnector(server, new HttpConnectionFactory(config));
+        connector.setUnixDomainPath(socket);
+        server.addConnector(connector);
+        server.setHandler(api.handler());
+    }
+
+    public void start() throws IOException {
+        if (socket.toString().getBytes().length >= UnixDomainServerConnector.MAX_UNIX_DOMAIN_PATH_LENGTH) {
+            throw new IOException("the admin socket path is too long for a Unix socket: " + socket
+                    + " (use a shorter --data-dir)");
+        }
+        Files.deleteIfExists(socket); // left by a crash; the data-dir lock says nobody else is serving it
+        try {
+            server.start();
+        } catch (Exception e) {
+            throw new IOException("cannot open the admin socket " + socket + ": " + e.getMessage(), e);
+        }
+        Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
+        LOG.info("admin API on {}", socket);
+    }
+
+    public Path socket() {
+        return socket;
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            LOG.warn("admin server did not stop cleanly: {}", e.toString());
+        }
+        try {
+            Files.deleteIfExists(socket);
+        } catch (IOException e) {
+            LOG.warn("cannot remove {}: {}", socket, e.toString());
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package io.sitewatch.appliance.admin;
+
+import io.sitewatch.appliance.admin.dto.AdminDto.EventView;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArraySet;
+
+/**
+ * Fans live events out to admin followers ({@code events --follow}, {@code watch}). Each
+ * follower has a bounded queue; one that falls behind is cut off, never the publisher slowed.
+ */
+public final class EventHub {
+
+    /** One follower's queue; {@link #overflowed()} tells it that it missed events and must reconnect. */
+    public static final class Subscription implements AutoCloseable {
+        private final BlockingQueue<EventView> queue;
+        private final EventHub hub;
+        private volatile boolean overflowed;
+
+        private Subscription(EventHub hub, int capacity) {
+            this.hub = hub;
+            this.queue = new ArrayBlockingQueue<>(capacity);
+        }
+
+        public BlockingQueue<EventView> queue() {
+            return queue;
+        }
+
+        public boolean overflowed() {
+            return overflowed;
+        }
+
+        @Override
+        public void close() {
+            hub.subscribers.remove(this);
+        }
+    }
+
+    private final Set<Subscription> subscribers = new CopyOnWriteArraySet<>();
+
+    public Subscription subscribe(int capacity) {
+        Subscription subscription = new Subscription(this, capacity);
+        subscribers.add(subscription);
+        return subscription;
+    }
+
+    public void publish(EventView event) {
+        for (Subscription s : subscribers) {
+            if (!s.queue.offer(event)) {
+                s.overflowed = true;
+                subscribers.remove(s);
+            }
+        }
+    }
+}

@@ -1,0 +1,135 @@
+package io.sitewatch.appliance.config;
+
+import io.sitewatch.appliance.signal.SignalSettings;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The appliance's whole configuration: one immutable tree, built by {@link ConfigLoader} from
+ * defaults, then {@code sitewatch.conf} (TOML), then {@code SITEWATCH_*} environment variables,
+ * then command-line flags. Each component receives only its own section.
+ */
+public record Config(Http http, Tls tls, Ice ice, SignalSettings signal, Auth auth) {
+
+    public Config {
+        Objects.requireNonNull(http, "http");
+        Objects.requireNonNull(tls, "tls");
+        Objects.requireNonNull(ice, "ice");
+        Objects.requireNonNull(signal, "signal");
+        Objects.requireNonNull(auth, "auth");
+    }
+
+    public static Config defaults() {
+        return new Config(Http.defaults(), Tls.defaults(), Ice.defaults(), SignalSettings.defaults(),
+                Auth.defaults());
+    }
+
+    /**
+     * Listeners and browser-facing limits.
+     *
+     * @param tls            false serves plain HTTP and ws:// (refused unless bound to loopback)
+     * @param allowedOrigins origins besides the appliance's own that may open {@code /signal}
+     * @param outbox         messages queued per connection before it counts as a slow consumer
+     */
+    public record Http(String bind, int httpsPort, int httpPort, boolean tls, List<String> allowedOrigins,
+                       int outbox) {
+        public Http {
+            allowedOrigins = allowedOrigins == null ? List.of() : List.copyOf(allowedOrigins);
+            requirePort(httpsPort, "http.https-port");
+            requirePort(httpPort, "http.http-port");
+            if (bind == null || bind.isBlank()) {
+                throw new IllegalArgumentException("http.bind must be an address");
+            }
+            if (outbox < 16) {
+                throw new IllegalArgumentException("http.outbox must be at least 16");
+            }
+        }
+
+        static Http defaults() {
+            return new Http("0.0.0.0", 8443, 8080, true, List.of(), 1024);
+        }
+    }
+
+    /** A user-supplied certificate: a PKCS12 keystore, or PEM certificate chain and key. Blank = generated. */
+    public record Tls(String keystore, String keystorePassword, String certificate, String privateKey) {
+        public Tls {
+            keystore = blankToEmpty(keystore);
+            keystorePassword = blankToEmpty(keystorePassword);
+            certificate = blankToEmpty(certificate);
+            privateKey = blankToEmpty(privateKey);
+            if (certificate.isEmpty() != privateKey.isEmpty()) {
+                throw new IllegalArgumentException("tls.certificate and tls.private-key go together");
+            }
+        }
+
+        static Tls defaults() {
+            return new Tls("", "", "", "");
+        }
+    }
+
+    /**
+     * ICE servers handed to clients in {@code welcome}. STUN only by default; TURN with static
+     * credentials ({@code turn-username}/{@code turn-credential}) or time-limited REST
+     * credentials derived from {@code turn-secret} (the coturn {@code use-auth-secret} scheme).
+     */
+    public record Ice(List<String> stun, List<String> turn, String turnUsername, String turnCredential,
+                      String turnSecret, long turnTtlSeconds) {
+        public Ice {
+            stun = stun == null ? List.of() : List.copyOf(stun);
+            turn = turn == null ? List.of() : List.copyOf(turn);
+            turnUsername = blankToEmpty(turnUsername);
+            turnCredential = blankToEmpty(turnCredential);
+            turnSecret = blankToEmpty(turnSecret);
+            for (String url : stun) {
+                if (!url.startsWith("stun:") && !url.startsWith("stuns:")) {
+                    throw new IllegalArgumentException("ice.stun entries start with stun: or stuns: (" + url + ")");
+                }
+            }
+            for (String url : turn) {
+                if (!url.startsWith("turn:") && !url.startsWith("turns:")) {
+                    throw new IllegalArgumentException("ice.turn entries start with turn: or turns: (" + url + ")");
+                }
+            }
+            if (!turn.isEmpty() && turnSecret.isEmpty() && (turnUsername.isEmpty() || turnCredential.isEmpty())) {
+                throw new IllegalArgumentException(
+                        "ice.turn needs ice.turn-secret, or ice.turn-username and ice.turn-credential");
+            }
+            if (turnTtlSeconds < 60) {
+                throw new IllegalArgumentException("ice.turn-ttl-seconds must be at least 60");
+            }
+        }
+
+        static Ice defaults() {
+            return new Ice(List.of("stun:stun.l.google.com:19302"), List.of(), "", "", "", 86_400);
+        }
+    }
+
+    /**
+     * @param operatorTokenTtlMinutes lifetime of tokens from {@code POST /api/login}
+     * @param passwordIterations      PBKDF2-HMAC-SHA256 iterations for new password hashes
+     */
+    public record Auth(long operatorTokenTtlMinutes, int passwordIterations) {
+        public Auth {
+            if (operatorTokenTtlMinutes < 1) {
+                throw new IllegalArgumentException("auth.operator-token-ttl-minutes must be positive");
+            }
+            if (passwordIterations < 1_000) {
+                throw new IllegalArgumentException("auth.password-iterations must be at least 1000");
+            }
+        }
+
+        static Auth defaults() {
+            return new Auth(12 * 60, 210_000);
+        }
+    }
+
+    private static void requirePort(int port, String key) {
+        if (port < 0 || port > 65_535) {
+            throw new IllegalArgumentException(key + " must be 0-65535");
+        }
+    }
+
+    private static String blankToEmpty(String value) {
+        return value == null ? "" : value.strip();
+    }
+}

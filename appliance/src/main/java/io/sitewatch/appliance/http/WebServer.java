@@ -1,0 +1,191 @@
+package io.sitewatch.appliance.http;
+
+import io.sitewatch.appliance.auth.LoginThrottle;
+import io.sitewatch.appliance.config.Config;
+import io.sitewatch.appliance.registry.Registry;
+import io.sitewatch.appliance.signal.SignalCore;
+import java.io.IOException;
+import java.net.BindException;
+import java.security.KeyStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.function.Supplier;
+import org.eclipse.jetty.http.pathmap.PathSpec;
+import org.eclipse.jetty.server.ForwardedRequestCustomizer;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.server.handler.PathMappingsHandler;
+import org.eclipse.jetty.server.handler.ResourceHandler;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.resource.ResourceFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The public Jetty server: {@code /signal}, {@code /api/login}, {@code /healthz},
+ * {@code /metrics} and the web apps. HTTPS with a plain-HTTP redirect port, or plain HTTP
+ * alone with {@code --no-tls} on loopback.
+ */
+public final class WebServer implements AutoCloseable {
+
+    /** Largest text message (protocol.md, Transport): bigger ones close the connection with 1009. */
+    public static final int MAX_MESSAGE_BYTES = 64 * 1024;
+    private static final Logger LOG = LoggerFactory.getLogger(WebServer.class);
+    private static final String WEB_ROOT = "sitewatch/web/";
+
+    /** The server's key material when TLS is on. */
+    public record Keys(KeyStore keyStore, char[] password) {}
+
+    /** What the endpoints serve, besides signaling. */
+    public record Endpoints(Registry registry, LoginThrottle loginThrottle, Supplier<Object> health,
+                            Supplier<String> metrics) {}
+
+    private final Server server;
+    private final ServerConnector primary;
+    private final ServerConnector redirect;
+    private final boolean tls;
+
+    public WebServer(Config.Http http, Keys keys, SignalCore core, Endpoints endpoints, long heartbeatMs,
+                     Clock clock) {
+        this.tls = http.tls();
+        QueuedThreadPool threads = new QueuedThreadPool(200, 4);
+        threads.setName("web");
+        server = new Server(threads);
+        server.setStopTimeout(5_000);
+        server.setStopAtShutdown(false);
+
+        HttpConfiguration httpConfig = new HttpConfiguration();
+        httpConfig.setSendServerVersion(false);
+        httpConfig.setSendXPoweredBy(false);
+        if (tls) {
+            httpConfig.setSecurePort(http.httpsPort());
+            HttpConfiguration httpsConfig = new HttpConfiguration(httpConfig);
+            SecureRequestCustomizer secure = new SecureRequestCustomizer();
+            secure.setSniHostCheck(false); // devices reach the box by any of its names and addresses
+            httpsConfig.addCustomizer(secure);
+            SslContextFactory.Server ssl = new SslContextFactory.Server();
+            ssl.setKeyStore(keys.keyStore());
+            ssl.setKeyStorePassword(new String(keys.password()));
+            primary = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"),
+                    new HttpConnectionFactory(httpsConfig));
+            primary.setPort(http.httpsPort());
+            redirect = new ServerConnector(server, new HttpConnectionFactory(httpConfig));
+            redirect.setHost(http.bind());
+            redirect.setPort(http.httpPort());
+        } else {
+            // Only on loopback, where a local TLS-terminating proxy may say what the client used.
+            httpConfig.addCustomizer(new ForwardedRequestCustomizer());
+            primary = new ServerConnector(server, new HttpConnectionFactory(httpConfig));
+            primary.setPort(http.httpPort());
+            redirect = null;
+        }
+        primary.setHost(http.bind());
+        server.addConnector(primary);
+        if (redirect != null) {
+            server.addConnector(redirect);
+        }
+
+        PathMappingsHandler routes = new PathMappingsHandler();
+        routes.addMapping(PathSpec.from("/api/login"), new LoginHandler(endpoints.registry(),
+                endpoints.loginThrottle()));
+        routes.addMapping(PathSpec.from("/api/*"), notFound());
+        routes.addMapping(PathSpec.from("/healthz"), SimpleHandlers.json(endpoints.health()));
+        routes.addMapping(PathSpec.from("/metrics"), SimpleHandlers.text("text/plain; version=0.0.4; charset=utf-8",
+                endpoints.metrics()));
+        routes.addMapping(PathSpec.from("/"), staticFiles());
+
+        OriginPolicy origins = new OriginPolicy(http.allowedOrigins());
+        WebSocketUpgradeHandler signal = WebSocketUpgradeHandler.from(server, container -> {
+            container.setMaxTextMessageSize(MAX_MESSAGE_BYTES);
+            container.setMaxBinaryMessageSize(MAX_MESSAGE_BYTES);
+            // Never shorter than the core's 3 silent heartbeats (protocol.md, Reconnect).
+            container.setIdleTimeout(Duration.ofMillis(3 * heartbeatMs + 5_000));
+            container.addMapping("/signal", (request, response, callback) -> {
+                if (!origins.allows(request)) {
+                    LOG.info("refused /signal from {}: origin {} not allowed", Request.getRemoteAddr(request),
+                            request.getHeaders().get("Origin"));
+                    Response.writeError(request, response, callback, 403, "origin not allowed");
+                    return null;
+                }
+                String remote = Request.getRemoteAddr(request) + ":" + Request.getRemotePort(request);
+                return new SignalSocket(core, clock, http.outbox(), remote);
+            });
+        });
+        signal.setHandler(routes);
+        Handler top = tls ? new PlainHttpGuard(signal, http.httpsPort()) : signal;
+        server.setHandler(new GracefulHandler(new SecureHeaders(top)));
+    }
+
+    public void start() throws IOException {
+        try {
+            server.start();
+        } catch (IOException e) {
+            close();
+            if (e.getCause() instanceof BindException || e instanceof BindException) {
+                throw new IOException("cannot listen: " + e.getMessage(), e);
+            }
+            throw e;
+        } catch (Exception e) {
+            close();
+            throw new IOException("cannot start the web server: " + e.getMessage(), e);
+        }
+        LOG.info("listening on {}://{}:{}", tls ? "https" : "http", primary.getHost(), primary.getLocalPort());
+        if (redirect != null) {
+            LOG.info("listening on http://{}:{} (redirects to https)", redirect.getHost(), redirect.getLocalPort());
+        }
+    }
+
+    /** The port serving the apps and {@code /signal}: HTTPS, or plain HTTP without TLS. */
+    public int port() {
+        return primary.getLocalPort();
+    }
+
+    /** The plain HTTP redirect port, or -1 without TLS. */
+    public int redirectPort() {
+        return redirect == null ? -1 : redirect.getLocalPort();
+    }
+
+    public boolean tls() {
+        return tls;
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            LOG.warn("web server did not stop cleanly: {}", e.toString());
+        }
+    }
+
+    private Handler staticFiles() {
+        ResourceHandler files = new ResourceHandler();
+        files.setBaseResource(ResourceFactory.of(server).newClassLoaderResource(WEB_ROOT));
+        files.setDirAllowed(false);
+        files.setWelcomeFiles("index.html");
+        files.setEtags(true);
+        // Plain modules without hashed names: always revalidate, so an upgrade is seen at once.
+        files.setCacheControl("no-cache");
+        return files;
+    }
+
+    private static Handler notFound() {
+        return new Handler.Abstract.NonBlocking() {
+            @Override
+            public boolean handle(Request request, Response response, org.eclipse.jetty.util.Callback callback) {
+                HttpJson.error(response, callback, 404, "not-found", "no such endpoint");
+                return true;
+            }
+        };
+    }
+}

@@ -1,0 +1,69 @@
+package io.sitewatch.appliance.ice;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sitewatch.appliance.config.Config;
+import io.sitewatch.appliance.signal.IceServers;
+import io.sitewatch.appliance.signal.Identity;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * The {@code iceServers} of {@code welcome}: the configured STUN servers, and TURN with either
+ * static credentials or time-limited ones in the TURN REST scheme (username
+ * {@code <expiry>:<id>}, credential {@code base64(HMAC-SHA1(secret, username))}), which
+ * coturn checks with {@code use-auth-secret}.
+ */
+public final class IceServerList implements IceServers {
+
+    private final Config.Ice ice;
+    private final Clock clock;
+
+    public IceServerList(Config.Ice ice, Clock clock) {
+        this.ice = ice;
+        this.clock = clock;
+    }
+
+    @Override
+    public List<JsonNode> forSession(Identity identity) {
+        List<JsonNode> servers = new ArrayList<>();
+        if (!ice.stun().isEmpty()) {
+            servers.add(entry(ice.stun()));
+        }
+        if (!ice.turn().isEmpty()) {
+            ObjectNode turn = entry(ice.turn());
+            if (ice.turnSecret().isEmpty()) {
+                turn.put("username", ice.turnUsername()).put("credential", ice.turnCredential());
+            } else {
+                long expiry = clock.instant().getEpochSecond() + ice.turnTtlSeconds();
+                String username = expiry + ":" + identity.id();
+                turn.put("username", username).put("credential", hmac(ice.turnSecret(), username));
+            }
+            servers.add(turn);
+        }
+        return servers;
+    }
+
+    private static ObjectNode entry(List<String> urls) {
+        ObjectNode node = JsonNodeFactory.instance.objectNode();
+        urls.forEach(node.putArray("urls")::add);
+        return node;
+    }
+
+    static String hmac(String secret, String username) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA1");
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
+            return Base64.getEncoder().encodeToString(mac.doFinal(username.getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,252 @@
+package io.sitewatch.appliance.registry;
+
+import io.sitewatch.appliance.auth.Passwords;
+import io.sitewatch.appliance.auth.Tokens;
+import io.sitewatch.appliance.store.Operator;
+import io.sitewatch.appliance.store.Site;
+import io.sitewatch.appliance.store.SiteRepository.Enrolment;
+import io.sitewatch.appliance.store.Store;
+import io.sitewatch.appliance.store.StoreException;
+import io.sitewatch.appliance.store.TokenRecord;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Enrols and changes sites and operators: writes the database, keeps the {@link Directory} in
+ * step, and ends live sessions whose credential no longer holds (disabled site, rotated token).
+ * Tokens are returned exactly once, when issued.
+ */
+public final class Registry {
+
+    /** What must happen to live sessions when credentials stop being valid. */
+    public interface Revocations {
+        void credentialRevoked(String credentialId);
+
+        void siteRevoked(String siteId);
+
+        void operatorRevoked(String name);
+    }
+
+    public record SiteSpec(String id, String name, String location, String group) {}
+
+    public record Enrolled(Site site, String token) {}
+
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    private static final int MAX_TEXT = 200;
+
+    private final Store store;
+    private final Directory directory;
+    private final Revocations revocations;
+    private final Tokens tokens = new Tokens();
+    private final Passwords passwords;
+    private final Duration operatorTokenTtl;
+    private final Clock clock;
+
+    public Registry(Store store, Directory directory, Revocations revocations, Passwords passwords,
+                    Duration operatorTokenTtl, Clock clock) {
+        this.store = store;
+        this.directory = directory;
+        this.revocations = revocations;
+        this.passwords = passwords;
+        this.operatorTokenTtl = operatorTokenTtl;
+        this.clock = clock;
+    }
+
+    // ---- sites ----
+
+    public Enrolled addSite(SiteSpec spec) {
+        Pending pending = enrol(spec, clock.instant());
+        try {
+            store.sites().add(pending.enrolment());
+        } catch (StoreException.Conflict e) {
+            throw new RegistryException(RegistryException.Kind.CONFLICT, "site '" + spec.id() + "' exists");
+        }
+        directory.put(pending.enrolment().site());
+        return new Enrolled(pending.enrolment().site(), pending.token());
+    }
+
+    /** Enrols a fleet in one transaction: all sites or, on any error, none. */
+    public List<Enrolled> importSites(List<SiteSpec> specs) {
+        Instant now = clock.instant();
+        Set<String> seen = new HashSet<>();
+        List<Pending> enrolments = new ArrayList<>();
+        for (SiteSpec spec : specs) {
+            if (!seen.add(spec.id())) {
+                throw new RegistryException(RegistryException.Kind.CONFLICT, "site '" + spec.id()
+                        + "' appears twice in the import");
+            }
+            if (directory.site(spec.id()).isPresent()) {
+                throw new RegistryException(RegistryException.Kind.CONFLICT, "site '" + spec.id() + "' exists");
+            }
+            enrolments.add(enrol(spec, now));
+        }
+        try {
+            store.sites().addAll(enrolments.stream().map(Pending::enrolment).toList());
+        } catch (StoreException.Conflict e) {
+            throw new RegistryException(RegistryException.Kind.CONFLICT, e.getMessage());
+        }
+        List<Enrolled> enrolled = new ArrayList<>();
+        for (Pending pending : enrolments) {
+            directory.put(pending.enrolment().site());
+            enrolled.add(new Enrolled(pending.enrolment().site(), pending.token()));
+        }
+        return enrolled;
+    }
+
+    public Site site(String id) {
+        return directory.site(id).orElseThrow(() -> RegistryException.notFound("site", id));
+    }
+
+    public List<Site> sites() {
+        return directory.sites().stream().sorted((a, b) -> a.id().compareTo(b.id())).toList();
+    }
+
+    /** Changes name, location or group (null keeps the current value). */
+    public Site updateSite(String id, String name, String location, String group) {
+        Site current = site(id);
+        Site updated = new Site(id, name == null ? current.name() : text(name, "name"),
+                location == null ? current.location() : text(location, "location"),
+                group == null ? current.group() : id(group, "group"), current.enabled(), current.createdAt());
+        store.sites().update(updated);
+        directory.put(updated);
+        return updated;
+    }
+
+    /** Disabling a site ends its live session (4001). */
+    public Site setEnabled(String id, boolean enabled) {
+        Site updated = site(id).withEnabled(enabled);
+        store.sites().update(updated);
+        directory.put(updated);
+        if (!enabled) {
+            revocations.siteRevoked(id);
+        }
+        return updated;
+    }
+
+    public void removeSite(String id) {
+        site(id);
+        store.sites().remove(id);
+        directory.removeSite(id);
+        revocations.siteRevoked(id);
+    }
+
+    /** A new token for the site; the old one stops working and its live session ends (4001). */
+    public String rotateSiteToken(String id) {
+        site(id);
+        Tokens.Issued issued = tokens.issue(TokenRecord.Kind.SITE, id, clock.instant(), null);
+        store.sites().replaceToken(id, issued.record());
+        revocations.siteRevoked(id);
+        return issued.token();
+    }
+
+    // ---- operators ----
+
+    public Operator addOperator(String name, String password, Set<String> groups) {
+        id(name, "operator name");
+        Operator operator = new Operator(name, passwords.hash(password(password)), groups(groups), clock.instant());
+        try {
+            store.operators().add(operator);
+        } catch (StoreException.Conflict e) {
+            throw new RegistryException(RegistryException.Kind.CONFLICT, "operator '" + name + "' exists");
+        }
+        directory.put(operator);
+        return operator;
+    }
+
+    public Operator operator(String name) {
+        return directory.operator(name).orElseThrow(() -> RegistryException.notFound("operator", name));
+    }
+
+    public List<Operator> operators() {
+        return directory.operators().stream().sorted((a, b) -> a.name().compareTo(b.name())).toList();
+    }
+
+    public void setPassword(String name, String password) {
+        Operator updated = operator(name).withPasswordHash(passwords.hash(password(password)));
+        store.operators().update(updated);
+        directory.put(updated);
+    }
+
+    public void removeOperator(String name) {
+        operator(name);
+        store.operators().remove(name);
+        directory.removeOperator(name);
+        revocations.operatorRevoked(name);
+    }
+
+    /** An operator token, e.g. for a wall screen; null ttl uses the configured login lifetime. */
+    public Tokens.Issued issueOperatorToken(String name, Duration ttl) {
+        operator(name);
+        Instant now = clock.instant();
+        Tokens.Issued issued = tokens.issue(TokenRecord.Kind.OPERATOR, name, now,
+                now.plus(ttl == null ? operatorTokenTtl : ttl));
+        store.tokens().add(issued.record());
+        return issued;
+    }
+
+    /** Checks the password (slow hash) and issues a login token; empty on a wrong name or password. */
+    public Optional<Tokens.Issued> login(String name, String password) {
+        Optional<Operator> operator = directory.operator(name);
+        if (operator.isEmpty() || !Passwords.verify(password, operator.get().passwordHash())) {
+            return Optional.empty();
+        }
+        return Optional.of(issueOperatorToken(name, null));
+    }
+
+    /** Revokes one token; its live sessions end (4001). */
+    public boolean revokeToken(String tokenId) {
+        boolean revoked = store.tokens().revoke(tokenId);
+        revocations.credentialRevoked(tokenId);
+        return revoked;
+    }
+
+    // ---- validation ----
+
+    /** An enrolment about to be written, with the token to show once it is. */
+    private record Pending(Enrolment enrolment, String token) {}
+
+    private Pending enrol(SiteSpec spec, Instant now) {
+        String id = id(spec.id(), "site id");
+        Site site = new Site(id, spec.name() == null ? null : text(spec.name(), "name"),
+                spec.location() == null ? null : text(spec.location(), "location"),
+                spec.group() == null ? null : id(spec.group(), "group"), true, now);
+        Tokens.Issued issued = tokens.issue(TokenRecord.Kind.SITE, id, now, null);
+        return new Pending(new Enrolment(site, issued.record()), issued.token());
+    }
+
+    private static String id(String value, String what) {
+        if (value == null || !ID.matcher(value).matches()) {
+            throw RegistryException.invalid(what + " must be 1-64 letters, digits, '.', '_' or '-', starting with a"
+                    + " letter or digit" + (value == null ? "" : " (got '" + value + "')"));
+        }
+        return value;
+    }
+
+    private static String text(String value, String what) {
+        if (value.length() > MAX_TEXT || value.chars().anyMatch(Character::isISOControl)) {
+            throw RegistryException.invalid(what + " must be at most " + MAX_TEXT + " printable characters");
+        }
+        return value.strip();
+    }
+
+    private static String password(String password) {
+        if (password == null || password.length() < 8 || password.length() > 1024) {
+            throw RegistryException.invalid("passwords are 8-1024 characters");
+        }
+        return password;
+    }
+
+    private static Set<String> groups(Set<String> groups) {
+        if (groups != null) {
+            groups.forEach(g -> id(g, "group"));
+        }
+        return groups;
+    }
+}

@@ -1,0 +1,82 @@
+package io.sitewatch.appliance.it;
+
+import io.sitewatch.appliance.Appliance;
+import io.sitewatch.appliance.config.Config;
+import io.sitewatch.appliance.config.ConfigLoader;
+import io.sitewatch.appliance.registry.Registry;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+/** The real appliance on free loopback ports and a temporary data directory, plus provisioning helpers. */
+final class TestAppliance implements AutoCloseable {
+
+    final Path dataDir;
+    final Appliance appliance;
+
+    private TestAppliance(Path dataDir, Appliance appliance) {
+        this.dataDir = dataDir;
+        this.appliance = appliance;
+    }
+
+    static TestAppliance plain(Path dataDir) throws Exception {
+        return start(dataDir, Map.of("http.tls", "false"));
+    }
+
+    static TestAppliance tls(Path dataDir) throws Exception {
+        return start(dataDir, Map.of());
+    }
+
+    static TestAppliance start(Path dataDir, Map<String, String> settings) throws Exception {
+        Map<String, String> overrides = new HashMap<>();
+        overrides.put("http.bind", "127.0.0.1");
+        overrides.put("http.https-port", "0");
+        overrides.put("http.http-port", "0");
+        overrides.put("auth.password-iterations", "1000");
+        overrides.putAll(settings);
+        Config config = ConfigLoader.load(null, Map.of(), overrides);
+        return new TestAppliance(dataDir, Appliance.start(dataDir, config, Clock.systemUTC()));
+    }
+
+    TestAppliance restart(Map<String, String> settings) throws Exception {
+        appliance.close();
+        return start(dataDir, settings);
+    }
+
+    URI signal() {
+        return URI.create(appliance.baseUrl().replaceFirst("^http", "ws") + "/signal");
+    }
+
+    URI http(String path) {
+        return URI.create(appliance.baseUrl() + path);
+    }
+
+    String origin() {
+        return appliance.baseUrl();
+    }
+
+    String site(String id) {
+        return appliance.registry().addSite(new Registry.SiteSpec(id, "Site " + id, "yard", null)).token();
+    }
+
+    String site(String id, String group) {
+        return appliance.registry().addSite(new Registry.SiteSpec(id, "Site " + id, "yard", group)).token();
+    }
+
+    String operator(String name) {
+        return operator(name, null);
+    }
+
+    String operator(String name, Set<String> groups) {
+        appliance.registry().addOperator(name, "password-" + name, groups);
+        return appliance.registry().issueOperatorToken(name, null).token();
+    }
+
+    @Override
+    public void close() {
+        appliance.close();
+    }
+}
