@@ -9,7 +9,8 @@ public final class LockProbe {
     private LockProbe() {}
 
     public static void main(String[] args) {
-        try (DataDirLock lock = DataDirLock.acquire(Path.of(args[0]))) {
+        try {
+            DataDirLock.acquire(Path.of(args[0])).close();
             System.out.println("acquired");
         } catch (StoreException e) {
             System.out.println(e.getMessage());
