@@ -1,0 +1,121 @@
+package io.sitewatch.appliance.store.sqlite;
+
+import io.sitewatch.appliance.store.StoreException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The only connection that writes. Every write takes one Java lock, so writers queue here instead of
+ * meeting SQLITE_BUSY; the lock file keeps other processes away, and busy_timeout covers the odd
+ * outside reader (an admin's sqlite3 shell).
+ */
+final class SqlWriter implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SqlWriter.class);
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final SqlConnection connection;
+    private final Path wal;
+    private final long walLimitBytes;
+    private boolean closed;
+
+    SqlWriter(SqlConnection connection, Path databaseFile, long walLimitBytes) {
+        this.connection = connection;
+        this.wal = databaseFile.resolveSibling(databaseFile.getFileName() + "-wal");
+        this.walLimitBytes = walLimitBytes;
+    }
+
+    /** Runs {@code work} in one {@code BEGIN IMMEDIATE} transaction; {@code what} completes "cannot ...". */
+    <T> T transaction(String what, SqlConnection.Work<T> work) {
+        lock.lock();
+        try {
+            if (closed) {
+                throw new StoreException("cannot " + what + ": the store is closed", null);
+            }
+            T result = inTransaction(work);
+            checkpointIfLarge();
+            return result;
+        } catch (SQLException e) {
+            throw new StoreException("cannot " + what + ": " + e.getMessage(), e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private <T> T inTransaction(SqlConnection.Work<T> work) throws SQLException {
+        connection.execute("BEGIN IMMEDIATE");
+        boolean committed = false;
+        try {
+            T result = work.run(connection);
+            connection.execute("COMMIT");
+            committed = true;
+            return result;
+        } finally {
+            if (!committed) {
+                rollback();
+            }
+        }
+    }
+
+    private void rollback() {
+        try {
+            connection.execute("ROLLBACK");
+        } catch (SQLException e) {
+            // SQLite has already rolled back after some errors (e.g. a full disk); nothing is left to undo.
+            LOG.debug("rollback: {}", e.getMessage());
+        }
+    }
+
+    /**
+     * SQLite's own auto-checkpoint (PASSIVE, every 1000 pages) stops the WAL from growing without end but
+     * never shrinks the file, and one large transaction leaves it large. Truncating once it passes the
+     * limit keeps the WAL small on a box whose disk also holds recordings.
+     */
+    private void checkpointIfLarge() {
+        long size;
+        try {
+            size = Files.size(wal);
+        } catch (NoSuchFileException e) {
+            return;
+        } catch (IOException e) {
+            LOG.warn("cannot read the size of {}: {}", wal, e.getMessage());
+            return;
+        }
+        if (size > walLimitBytes) {
+            checkpoint();
+        }
+    }
+
+    /** The data is committed whatever happens here, so a failed checkpoint is logged, not thrown. */
+    private void checkpoint() {
+        try {
+            connection.queryLong("PRAGMA wal_checkpoint(TRUNCATE)");
+        } catch (SQLException e) {
+            LOG.warn("WAL checkpoint failed: {}", e.getMessage());
+        }
+    }
+
+    /** Checkpoints and closes; later writes fail with "the store is closed". */
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            checkpoint();
+            connection.close();
+        } catch (SQLException e) {
+            throw new StoreException("cannot close the database: " + e.getMessage(), e);
+        } finally {
+            lock.unlock();
+        }
+    }
+}
