@@ -17,7 +17,6 @@ import io.sitewatch.appliance.registry.Registry;
 import io.sitewatch.appliance.signal.SignalCore;
 import io.sitewatch.appliance.signal.SignalObserver;
 import io.sitewatch.appliance.store.Store;
-import io.sitewatch.appliance.store.sqlite.DataDirLock;
 import io.sitewatch.appliance.store.sqlite.SqliteStore;
 import io.sitewatch.appliance.tls.TlsMaterial;
 import io.sitewatch.appliance.tls.TlsSettings;
@@ -82,8 +81,7 @@ public final class Appliance implements AutoCloseable {
     private void open(Config config, Clock clock) throws Exception {
         requireLoopbackWithoutTls(config.http());
         createPrivateDirectory(dataDir);
-        opened.push(DataDirLock.acquire(dataDir));
-        store = SqliteStore.open(dataDir.resolve(DATABASE));
+        store = SqliteStore.open(dataDir.resolve(DATABASE)); // also locks the data directory
         opened.push(store);
 
         directory = new Directory(store.tokens(), clock, store.sites().list(), store.operators().list());

@@ -1,0 +1,141 @@
+package io.sitewatch.appliance.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The HTTP surface of design.md: pages, login, health, metrics, headers. */
+class HttpIT {
+
+    @TempDir
+    Path dataDir;
+    TestAppliance app;
+    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @BeforeEach
+    void start() throws Exception {
+        app = TestAppliance.plain(dataDir);
+    }
+
+    @AfterEach
+    void stop() {
+        app.close();
+    }
+
+    HttpResponse<String> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(app.http(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> login(String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(app.http("/api/login")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void healthzReportsVersionUptimeAndSessions() throws Exception {
+        HttpResponse<String> r = get("/healthz");
+        assertThat(r.statusCode()).isEqualTo(200);
+        JsonNode body = WsClient.JSON.readTree(r.body());
+        assertThat(body.get("status").asText()).isEqualTo("ok");
+        assertThat(body.get("version").asText()).isNotBlank();
+        assertThat(body.get("uptimeSeconds").asLong()).isGreaterThanOrEqualTo(0);
+        assertThat(body.get("sessions").get("total").asInt()).isZero();
+    }
+
+    @Test
+    void metricsArePrometheusTextWithSessionsRelaysAndErrors() throws Exception {
+        org.eclipse.jetty.websocket.client.WebSocketClient ws = new org.eclipse.jetty.websocket.client.WebSocketClient();
+        ws.start();
+        try (WsClient c = WsClient.connect(ws, app.signal())) {
+            c.hello(app.operator("ann"));
+            c.send("teleport");
+            c.next("error");
+            HttpResponse<String> r = get("/metrics");
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
+            assertThat(r.body()).contains("sitewatch_sessions{role=\"operator\"} 1.0")
+                    .contains("sitewatch_errors_total{code=\"unknown-type\"} 1.0")
+                    .contains("sitewatch_messages_rejected_total{type=\"other\"} 1.0")
+                    .contains("sitewatch_queue_drops_total").contains("jvm_memory_used_bytes");
+        } finally {
+            ws.stop();
+        }
+    }
+
+    @Test
+    void appsAreServedWithStrictHeaders() throws Exception {
+        for (String path : List.of("/", "/site/", "/operator/", "/style.css")) {
+            HttpResponse<String> r = get(path);
+            assertThat(r.statusCode()).as(path).isEqualTo(200);
+            assertThat(r.headers().firstValue("Content-Security-Policy").orElse("")).contains("script-src 'self'")
+                    .doesNotContain("unsafe-inline");
+            assertThat(r.headers().firstValue("Referrer-Policy")).hasValue("no-referrer");
+            assertThat(r.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+            assertThat(r.headers().firstValue("Cache-Control")).hasValue("no-cache");
+        }
+        assertThat(get("/").body()).contains("/operator/").contains("/site/");
+        assertThat(get("/nope.html").statusCode()).isEqualTo(404);
+        assertThat(get("/api/nothing").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void loginReturnsAnOperatorTokenThatOpensASession() throws Exception {
+        app.operator("ann");
+        HttpResponse<String> r = login("{\"name\":\"ann\",\"password\":\"password-ann\"}");
+        assertThat(r.statusCode()).isEqualTo(200);
+        JsonNode body = WsClient.JSON.readTree(r.body());
+        assertThat(body.get("expiresAt").asText()).isNotBlank();
+        org.eclipse.jetty.websocket.client.WebSocketClient ws = new org.eclipse.jetty.websocket.client.WebSocketClient();
+        ws.start();
+        try (WsClient c = WsClient.connect(ws, app.signal())) {
+            assertThat(c.hello(body.get("token").asText()).get("role").asText()).isEqualTo("operator");
+        } finally {
+            ws.stop();
+        }
+    }
+
+    @Test
+    void wrongPasswordIs401AndRepeatedFailuresAreSlowedDown() throws Exception {
+        app.operator("ann");
+        for (int i = 0; i < 3; i++) {
+            assertThat(login("{\"name\":\"ann\",\"password\":\"wrong\"}").statusCode()).isEqualTo(401);
+        }
+        assertThat(login("{\"name\":\"ann\",\"password\":\"wrong\"}").statusCode()).isEqualTo(401);
+        HttpResponse<String> slowed = login("{\"name\":\"ann\",\"password\":\"password-ann\"}");
+        assertThat(slowed.statusCode()).isEqualTo(429);
+        assertThat(slowed.headers().firstValue("Retry-After")).isPresent();
+        assertThat(login("{\"name\":\"nobody\",\"password\":\"x\"}").statusCode()).isIn(401, 429);
+    }
+
+    @Test
+    void malformedOversizedAndWrongMethodLoginsAreRefused() throws Exception {
+        assertThat(login("not json").statusCode()).isEqualTo(400);
+        assertThat(login("{\"name\":5}").statusCode()).isEqualTo(400);
+        assertThat(login("{\"name\":\"" + "x".repeat(10_000) + "\"}").statusCode()).isEqualTo(413);
+        HttpResponse<String> getLogin = get("/api/login");
+        assertThat(getLogin.statusCode()).isEqualTo(405);
+        assertThat(WsClient.JSON.readTree(getLogin.body()).get("error").asText()).isEqualTo("method-not-allowed");
+    }
+
+    @Test
+    void secondApplianceOnTheSameDataDirectoryIsRefused() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TestAppliance.plain(dataDir))
+                .hasMessageContaining("another sitewatch appliance is running");
+    }
+
+    @Test
+    void noTlsIsRefusedOffLoopback(@TempDir Path other) {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TestAppliance.start(other,
+                java.util.Map.of("http.tls", "false", "http.bind", "0.0.0.0"))).hasMessageContaining("loopback");
+    }
+}
