@@ -54,8 +54,11 @@ public final class TlsMaterial {
     /** {@link #load(Path, TlsSettings, Clock)} with the box's names given; they are looked up only if needed. */
     static TlsMaterial load(Path dataDir, TlsSettings settings, Clock clock, Supplier<Set<String>> requiredNames)
             throws TlsException {
-        if (!settings.isGenerated()) {
-            throw new TlsException("TLS: user-supplied certificates are not supported yet");
+        if (settings.keystore() != null) {
+            return UserTls.fromKeyStore(Path.of(settings.keystore()), settings.keystorePassword(), clock.instant());
+        }
+        if (settings.certificate() != null) {
+            return UserTls.fromPem(Path.of(settings.certificate()), Path.of(settings.privateKey()), clock.instant());
         }
         return GeneratedTls.load(dataDir.resolve("tls"), requiredNames.get(), clock.instant());
     }
