@@ -111,7 +111,8 @@ final class GeneratedTls {
         try {
             KeyPair keys = CertificateIssuer.newKeyPair();
             X509Certificate ca = CertificateIssuer.newCa(keys, "sitewatch CA " + HostNames.primaryName(names), now);
-            // Key first: a crash before the certificate is written leaves a mismatch that the next start repairs.
+            // A crash between the two writes leaves a key that does not match ca.pem; that is found, and the CA
+            // recreated, once something must be issued. Until then the previous ca.pem and server.p12 still serve.
             write(CA_KEY_PEM, Pem.encode("PRIVATE KEY", keys.getPrivate().getEncoded()), SecureFiles::writePrivate);
             write(CA_PEM, Pem.encode("CERTIFICATE", ca.getEncoded()), SecureFiles::writePublic);
             return issueServer(ca, keys.getPrivate());
