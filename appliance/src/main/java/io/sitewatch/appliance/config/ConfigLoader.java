@@ -14,7 +14,6 @@ import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -119,8 +118,7 @@ public final class ConfigLoader {
         if (!from.isObject()) {
             throw new ConfigException("'" + prefix + "' must be a table " + where);
         }
-        for (Iterator<Map.Entry<String, JsonNode>> it = from.fields(); it.hasNext(); ) {
-            var field = it.next();
+        for (Map.Entry<String, JsonNode> field : from.properties()) {
             String key = prefix.isEmpty() ? field.getKey() : prefix + "." + field.getKey();
             JsonNode current = into.get(field.getKey());
             if (current == null) {
@@ -172,7 +170,7 @@ public final class ConfigLoader {
 
     private static void collect(JsonNode node, String prefix, Map<String, String> keys) {
         if (node.isObject() && !node.isEmpty()) {
-            node.fields().forEachRemaining(f -> collect(f.getValue(), prefix.isEmpty() ? f.getKey()
+            node.properties().forEach(f -> collect(f.getValue(), prefix.isEmpty() ? f.getKey()
                     : prefix + "." + f.getKey(), keys));
         } else {
             keys.put(ENV_PREFIX + prefix.replaceAll("[.-]", "_").toUpperCase(Locale.ROOT), prefix);

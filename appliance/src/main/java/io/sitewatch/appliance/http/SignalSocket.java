@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * core and nothing else. Outgoing frames are handed to Jetty's flusher at once; the number
  * not yet written is bounded, and a full outbox tells the core the client is too slow.
  */
-final class SignalSocket implements Session.Listener.AutoDemanding, Link {
+public final class SignalSocket implements Session.Listener.AutoDemanding, Link {
 
     private static final Logger LOG = LoggerFactory.getLogger(SignalSocket.class);
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
@@ -64,7 +64,12 @@ final class SignalSocket implements Session.Listener.AutoDemanding, Link {
     }
 
     @Override
-    public void onWebSocketClose(int statusCode, String reason) {
+    public void onWebSocketClose(int statusCode, String reason, Callback callback) {
+        closed(statusCode);
+        callback.succeed();
+    }
+
+    private void closed(int statusCode) {
         if (closed.compareAndSet(false, true)) {
             core.closed(this, statusCode);
         }
@@ -74,7 +79,7 @@ final class SignalSocket implements Session.Listener.AutoDemanding, Link {
     public void onWebSocketError(Throwable cause) {
         LOG.debug("signal connection from {} failed: {}", remote, cause.toString());
         if (session == null || !session.isOpen()) {
-            onWebSocketClose(1006, cause.getMessage());
+            closed(1006);
         }
     }
 

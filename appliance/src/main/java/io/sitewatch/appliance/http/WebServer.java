@@ -21,6 +21,7 @@ import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.server.handler.ContextHandler;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.server.handler.PathMappingsHandler;
 import org.eclipse.jetty.server.handler.ResourceHandler;
@@ -123,7 +124,8 @@ public final class WebServer implements AutoCloseable {
         });
         signal.setHandler(routes);
         Handler top = tls ? new PlainHttpGuard(signal, http.httpsPort()) : signal;
-        server.setHandler(new GracefulHandler(new SecureHeaders(top)));
+        // A root context: the resource service needs one to resolve welcome files.
+        server.setHandler(new GracefulHandler(new SecureHeaders(new ContextHandler(top, "/"))));
     }
 
     public void start() throws IOException {

@@ -40,7 +40,8 @@ public final class Metrics implements SignalObserver {
     /** Publishes the session counts (by role) as a gauge. */
     public void gaugeSessions(Supplier<Map<String, Integer>> sessionsByRole) {
         for (String role : new String[] {"site", "operator"}) {
-            Gauge.builder("sitewatch.sessions", sessionsByRole, s -> s.get().getOrDefault(role, 0))
+            // A supplier gauge holds its supplier strongly (an object gauge would let it be collected).
+            Gauge.builder("sitewatch.sessions", () -> sessionsByRole.get().getOrDefault(role, 0))
                     .description("Signaling sessions, connected or within the resume window")
                     .tag("role", role).register(registry);
         }

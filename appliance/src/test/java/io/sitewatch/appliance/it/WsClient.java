@@ -20,7 +20,7 @@ import org.eclipse.jetty.websocket.client.ClientUpgradeRequest;
 import org.eclipse.jetty.websocket.client.WebSocketClient;
 
 /** A recording WebSocket client: a queue of received messages and a close latch. Tests poll, never sleep. */
-final class WsClient implements Session.Listener.AutoDemanding, AutoCloseable {
+public final class WsClient implements Session.Listener.AutoDemanding, AutoCloseable {
 
     static final ObjectMapper JSON = new ObjectMapper();
     static final Duration WAIT = Duration.ofSeconds(10);
@@ -42,9 +42,9 @@ final class WsClient implements Session.Listener.AutoDemanding, AutoCloseable {
 
     static WsClient connect(WebSocketClient client, URI uri, Map<String, String> headers) throws Exception {
         WsClient ws = new WsClient();
-        ClientUpgradeRequest request = new ClientUpgradeRequest();
+        ClientUpgradeRequest request = new ClientUpgradeRequest(uri);
         headers.forEach(request::setHeader);
-        client.connect(ws, uri, request).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        client.connect(ws, request).get(WAIT.toSeconds(), TimeUnit.SECONDS);
         return ws;
     }
 
@@ -63,20 +63,26 @@ final class WsClient implements Session.Listener.AutoDemanding, AutoCloseable {
     }
 
     @Override
-    public void onWebSocketClose(int statusCode, String reason) {
+    public void onWebSocketClose(int statusCode, String reason, Callback callback) {
         closeCode = statusCode;
         closeReason = reason;
         closedLatch.countDown();
+        callback.succeed();
     }
 
-    void send(String frame) throws Exception {
+    @Override
+    public void onWebSocketError(Throwable cause) {
+        // the close callback reports what tests need; errors here are expected (dropped sockets)
+    }
+
+    void sendRaw(String frame) throws Exception {
         Callback.Completable done = new Callback.Completable();
         session.sendText(frame, done);
         done.get(WAIT.toSeconds(), TimeUnit.SECONDS);
     }
 
     void send(JsonNode message) throws Exception {
-        send(message.toString());
+        sendRaw(message.toString());
     }
 
     void send(String type, Object... fields) throws Exception {
