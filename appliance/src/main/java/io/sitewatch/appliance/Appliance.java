@@ -186,6 +186,7 @@ public final class Appliance implements AutoCloseable {
 
     @Override
     public void close() {
+        boolean started = web != null && !opened.isEmpty();
         while (!opened.isEmpty()) {
             AutoCloseable next = opened.pop();
             try {
@@ -193,6 +194,9 @@ public final class Appliance implements AutoCloseable {
             } catch (Exception e) {
                 LOG.warn("while stopping: {}", e.toString());
             }
+        }
+        if (started) {
+            LOG.info("sitewatch stopped");
         }
     }
 

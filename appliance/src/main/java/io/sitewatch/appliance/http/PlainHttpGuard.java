@@ -5,6 +5,7 @@ import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import java.util.function.IntSupplier;
 import org.eclipse.jetty.util.Callback;
 
 /**
@@ -13,9 +14,10 @@ import org.eclipse.jetty.util.Callback;
  */
 final class PlainHttpGuard extends Handler.Wrapper {
 
-    private final int httpsPort;
+    private final IntSupplier httpsPort;
 
-    PlainHttpGuard(Handler handler, int httpsPort) {
+    /** @param httpsPort the bound HTTPS port (known only once started when configured as 0) */
+    PlainHttpGuard(Handler handler, IntSupplier httpsPort) {
         super(handler);
         this.httpsPort = httpsPort;
     }
@@ -25,15 +27,16 @@ final class PlainHttpGuard extends Handler.Wrapper {
         if (request.isSecure()) {
             return super.handle(request, response, callback);
         }
+        int port = httpsPort.getAsInt();
         String path = Request.getPathInContext(request);
         if (path.startsWith("/api/") || path.equals("/signal")) {
             HttpJson.error(response, callback, HttpStatus.FORBIDDEN_403, "https-required",
-                    "use https on port " + httpsPort);
+                    "use https on port " + port);
             return true;
         }
         String host = Request.getServerName(request);
         String target = "https://" + (host.contains(":") ? "[" + host + "]" : host)
-                + (httpsPort == 443 ? "" : ":" + httpsPort) + request.getHttpURI().getPathQuery();
+                + (port == 443 ? "" : ":" + port) + request.getHttpURI().getPathQuery();
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
         Response.sendRedirect(request, response, callback, HttpStatus.PERMANENT_REDIRECT_308, target, false);
         return true;

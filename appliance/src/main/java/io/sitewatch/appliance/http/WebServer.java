@@ -123,7 +123,7 @@ public final class WebServer implements AutoCloseable {
             });
         });
         signal.setHandler(routes);
-        Handler top = tls ? new PlainHttpGuard(signal, http.httpsPort()) : signal;
+        Handler top = tls ? new PlainHttpGuard(signal, primary::getLocalPort) : signal;
         // A root context: the resource service needs one to resolve welcome files.
         server.setHandler(new GracefulHandler(new SecureHeaders(new ContextHandler(top, "/"))));
     }

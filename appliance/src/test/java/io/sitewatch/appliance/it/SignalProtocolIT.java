@@ -115,6 +115,23 @@ class SignalProtocolIT {
         }
 
         @Test
+        void sizeLimitAppliesAfterDecompression() throws Exception {
+            try (RawWebSocket raw = RawWebSocket.open(app.signal(),
+                    "Sec-WebSocket-Extensions: permessage-deflate; client_no_context_takeover\r\n")) {
+                byte[] bomb = ("{\"type\":\"hello\",\"token\":\"" + "a".repeat(200 * 1024) + "\"}")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                java.util.zip.Deflater deflater = new java.util.zip.Deflater(9, true);
+                deflater.setInput(bomb);
+                byte[] out = new byte[bomb.length];
+                int n = deflater.deflate(out, 0, out.length, java.util.zip.Deflater.SYNC_FLUSH);
+                byte[] compressed = java.util.Arrays.copyOf(out, n - 4); // RFC 7692: drop 00 00 FF FF
+                assertThat(compressed.length).isLessThan(64 * 1024);
+                raw.sendFrame(true, true, 0x1, compressed);
+                assertThat(raw.awaitCloseCode()).isEqualTo(1009);
+            }
+        }
+
+        @Test
         void binaryFrameClosesWith1003() throws Exception {
             WsClient c = join(app.operator("ann"));
             c.sendBinary(new byte[] {1, 2, 3});
