@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.eclipse.jetty.client.BytesRequestContent;
+import org.eclipse.jetty.client.CompletableResponseListener;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.InputStreamResponseListener;
@@ -37,6 +38,8 @@ public final class AdminClient implements AutoCloseable {
             .build();
 
     private static final long TIMEOUT_SECONDS = 30;
+    /** Large enough for the tokens of an import of tens of thousands of sites. */
+    private static final int MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
 
     private final Path socket;
     private final HttpClient http = new HttpClient();
@@ -123,7 +126,8 @@ public final class AdminClient implements AutoCloseable {
 
     private ContentResponse send(Request request) throws AdminException {
         try {
-            return request.send();
+            return new CompletableResponseListener(request, MAX_RESPONSE_BYTES).send()
+                    .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AdminException("interrupted");
