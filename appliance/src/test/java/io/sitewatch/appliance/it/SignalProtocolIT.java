@@ -836,23 +836,21 @@ class SignalProtocolIT {
     }
 
     static void awaitSessions(TestAppliance app, int count) throws InterruptedException {
-        long deadline = System.nanoTime() + WsClient.WAIT.toNanos();
-        while (app.appliance.core().sessions().size() != count) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("sessions: " + app.appliance.core().sessions());
-            }
-            Thread.onSpinWait();
-            Thread.sleep(10);
-        }
+        await("sessions: " + count, () -> app.appliance.core().sessions().size() == count);
     }
 
     /** Waits until the server has noticed a dropped connection (the session is in its resume window). */
     static void awaitDetached(TestAppliance app, String sessionId) throws InterruptedException {
+        await(sessionId + " detached", () -> app.appliance.core().sessions().stream()
+                .noneMatch(s -> s.sessionId().equals(sessionId) && s.connected()));
+    }
+
+    /** Polls a condition the server reaches asynchronously, up to {@link WsClient#WAIT}. */
+    static void await(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + WsClient.WAIT.toNanos();
-        while (app.appliance.core().sessions().stream().anyMatch(s -> s.sessionId().equals(sessionId)
-                && s.connected())) {
+        while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("session " + sessionId + " still connected");
+                throw new AssertionError("timed out waiting for " + what);
             }
             Thread.sleep(10);
         }
