@@ -10,7 +10,7 @@ import io.sitewatch.appliance.config.Config;
 import io.sitewatch.appliance.config.ConfigException;
 import io.sitewatch.appliance.config.ConfigLoader;
 import io.sitewatch.appliance.http.WebServer;
-import io.sitewatch.appliance.ice.IceServerList;
+import io.sitewatch.appliance.media.MediaSettings;
 import io.sitewatch.appliance.metrics.Metrics;
 import io.sitewatch.appliance.registry.Directory;
 import io.sitewatch.appliance.registry.Registry;
@@ -88,7 +88,7 @@ public final class Appliance implements AutoCloseable {
         EventHub hub = new EventHub();
         Metrics metrics = new Metrics();
         core = new SignalCore(config.signal(), directory, directory, store.sessions(),
-                new IceServerList(config.ice(), clock),
+                new MediaSettings(config.ice(), config.tiers(), clock),
                 SignalObserver.all(metrics, new EventRecorder(store.events(), hub, clock)), clock);
         metrics.gaugeSessions(core::sessionCounts);
         core.restore();
@@ -102,8 +102,9 @@ public final class Appliance implements AutoCloseable {
                     t.privateKey()), clock);
             keys = new WebServer.Keys(tls.keyStore(), tls.keyStorePassword());
         }
-        web = new WebServer(config.http(), keys, core, new WebServer.Endpoints(registry, new LoginThrottle(clock),
-                () -> health(clock), metrics::scrape), config.signal().heartbeatMs(), clock);
+        web = new WebServer(config.http(), keys, core, new WebServer.Endpoints(registry, directory,
+                core::onlineSites, new LoginThrottle(clock), () -> health(clock), metrics::scrape),
+                config.signal().heartbeatMs(), clock);
         opened.push(web);
         web.start();
         opened.push(core::shutdown); // sessions get 1001 before the server stops

@@ -9,19 +9,20 @@ import java.util.Objects;
  * defaults, then {@code sitewatch.conf} (TOML), then {@code SITEWATCH_*} environment variables,
  * then command-line flags. Each component receives only its own section.
  */
-public record Config(Http http, Tls tls, Ice ice, SignalSettings signal, Auth auth) {
+public record Config(Http http, Tls tls, Ice ice, Tiers tiers, SignalSettings signal, Auth auth) {
 
     public Config {
         Objects.requireNonNull(http, "http");
         Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(ice, "ice");
+        Objects.requireNonNull(tiers, "tiers");
         Objects.requireNonNull(signal, "signal");
         Objects.requireNonNull(auth, "auth");
     }
 
     public static Config defaults() {
-        return new Config(Http.defaults(), Tls.defaults(), Ice.defaults(), SignalSettings.defaults(),
-                Auth.defaults());
+        return new Config(Http.defaults(), Tls.defaults(), Ice.defaults(), Tiers.defaults(),
+                SignalSettings.defaults(), Auth.defaults());
     }
 
     /**
@@ -101,6 +102,34 @@ public record Config(Http http, Tls tls, Ice ice, SignalSettings signal, Auth au
 
         static Ice defaults() {
             return new Ice(List.of("stun:stun.l.google.com:19302"), List.of(), "", "", "", 86_400);
+        }
+    }
+
+    /**
+     * Video presets a site applies per connection (design.md, Web apps): high tier to the
+     * primary operator, low tier to every backup.
+     */
+    public record Tiers(Tier low, Tier high) {
+        public Tiers {
+            Objects.requireNonNull(low, "tiers.low");
+            Objects.requireNonNull(high, "tiers.high");
+        }
+
+        static Tiers defaults() {
+            return new Tiers(new Tier(180, 150, 10), new Tier(0, 2500, 30));
+        }
+    }
+
+    /**
+     * @param height largest frame height sent (the site scales down to it); 0 sends the camera's own
+     * @param kbps   maximum video bitrate
+     * @param fps    maximum frame rate
+     */
+    public record Tier(int height, int kbps, int fps) {
+        public Tier {
+            if (height < 0 || kbps < 30 || fps < 1 || fps > 60) {
+                throw new IllegalArgumentException("a tier needs height >= 0 (0 = native), kbps >= 30, fps 1-60");
+            }
         }
     }
 

@@ -3,12 +3,14 @@ package io.sitewatch.appliance.http;
 import io.sitewatch.appliance.auth.LoginThrottle;
 import io.sitewatch.appliance.config.Config;
 import io.sitewatch.appliance.registry.Registry;
+import io.sitewatch.appliance.signal.Credentials;
 import io.sitewatch.appliance.signal.SignalCore;
 import java.io.IOException;
 import java.net.BindException;
 import java.security.KeyStore;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.eclipse.jetty.http.pathmap.PathSpec;
 import org.eclipse.jetty.server.ForwardedRequestCustomizer;
@@ -48,8 +50,8 @@ public final class WebServer implements AutoCloseable {
     public record Keys(KeyStore keyStore, char[] password) {}
 
     /** What the endpoints serve, besides signaling. */
-    public record Endpoints(Registry registry, LoginThrottle loginThrottle, Supplier<Object> health,
-                            Supplier<String> metrics) {}
+    public record Endpoints(Registry registry, Credentials credentials, Supplier<Set<String>> onlineSites,
+                            LoginThrottle loginThrottle, Supplier<Object> health, Supplier<String> metrics) {}
 
     private final Server server;
     private final ServerConnector primary;
@@ -99,6 +101,8 @@ public final class WebServer implements AutoCloseable {
         PathMappingsHandler routes = new PathMappingsHandler();
         routes.addMapping(PathSpec.from("/api/login"), new LoginHandler(endpoints.registry(),
                 endpoints.loginThrottle()));
+        routes.addMapping(PathSpec.from("/api/sites"), new SitesHandler(endpoints.credentials(),
+                endpoints.registry()::sites, endpoints.onlineSites()));
         routes.addMapping(PathSpec.from("/api/*"), notFound());
         routes.addMapping(PathSpec.from("/healthz"), SimpleHandlers.json(endpoints.health()));
         routes.addMapping(PathSpec.from("/metrics"), SimpleHandlers.text("text/plain; version=0.0.4; charset=utf-8",

@@ -36,7 +36,7 @@ import java.util.Set;
 public final class SignalCore {
 
     /** Optional capabilities announced in {@code welcome} (protocol.md, Clarifications). */
-    public static final List<String> FEATURES = List.of("resume", "rooms", "status", "presence");
+    public static final List<String> FEATURES = List.of("resume", "rooms", "status", "presence", "tiers");
 
     private static final Set<String> LINK_STATES =
             Set.of("new", "connecting", "connected", "disconnected", "failed", "closed");
@@ -52,7 +52,7 @@ public final class SignalCore {
     private final Credentials credentials;
     private final SiteDirectory sites;
     private final SessionJournal journal;
-    private final IceServers iceServers;
+    private final ClientSettings clientSettings;
     private final SignalObserver observer;
     private final Clock clock;
     private final Codec codec = new Codec();
@@ -72,12 +72,12 @@ public final class SignalCore {
     private final Rooms rooms = new Rooms();
 
     public SignalCore(SignalSettings settings, Credentials credentials, SiteDirectory sites, SessionJournal journal,
-                      IceServers iceServers, SignalObserver observer, Clock clock) {
+                      ClientSettings clientSettings, SignalObserver observer, Clock clock) {
         this.settings = settings;
         this.credentials = credentials;
         this.sites = sites;
         this.journal = journal;
-        this.iceServers = iceServers;
+        this.clientSettings = clientSettings;
         this.observer = observer;
         this.clock = clock;
         on(Inbound.Hello.class, this::helloAgain);
@@ -295,6 +295,11 @@ public final class SignalCore {
         return views;
     }
 
+    /** Ids of the sites with a session (connected or within its resume window). */
+    public synchronized Set<String> onlineSites() {
+        return Set.copyOf(siteSessions.keySet());
+    }
+
     public synchronized Map<String, Integer> sessionCounts() {
         int siteCount = siteSessions.size();
         return Map.of("site", siteCount, "operator", sessions.size() - siteCount);
@@ -399,7 +404,8 @@ public final class SignalCore {
     private void welcome(Session session, String resumeToken) {
         Identity identity = session.identity;
         send(session, new Outbound.Welcome(session.id, resumeToken, identity.role().wire(), identity.id(),
-                iceServers.forSession(identity), settings.heartbeatMs(), peersOf(session), FEATURES));
+                clientSettings.iceServers(identity), settings.heartbeatMs(), peersOf(session), FEATURES,
+                clientSettings.tiers(identity)));
     }
 
     /** What a session may see (protocol.md, Session): watchers for a site; visible sites and operators for an operator. */

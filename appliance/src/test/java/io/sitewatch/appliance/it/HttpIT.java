@@ -128,6 +128,27 @@ class HttpIT {
     }
 
     @Test
+    void operatorsListTheSitesTheyMayWatchWithABearerToken() throws Exception {
+        app.site("a1", "alpha");
+        app.site("b1", "beta");
+        app.site("a2", "alpha");
+        app.appliance.registry().setEnabled("a2", false);
+        String token = app.operator("ann", java.util.Set.of("alpha"));
+        HttpResponse<String> none = get("/api/sites");
+        assertThat(none.statusCode()).isEqualTo(401);
+        HttpResponse<String> wrong = http.send(HttpRequest.newBuilder(app.http("/api/sites"))
+                .header("Authorization", "Bearer " + app.site("w9")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(wrong.statusCode()).as("a site token is not an operator token").isEqualTo(401);
+        HttpResponse<String> ok = http.send(HttpRequest.newBuilder(app.http("/api/sites"))
+                .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(ok.statusCode()).isEqualTo(200);
+        JsonNode sites = WsClient.JSON.readTree(ok.body()).get("sites");
+        assertThat(sites).extracting(s -> s.get("id").asText()).containsExactly("a1");
+        assertThat(sites.get(0).get("online").asBoolean()).isFalse();
+        assertThat(sites.get(0).get("name").asText()).isEqualTo("Site a1");
+    }
+
+    @Test
     void secondApplianceOnTheSameDataDirectoryIsRefused() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> TestAppliance.plain(dataDir))
                 .hasMessageContaining("another sitewatch appliance is running");

@@ -40,7 +40,17 @@ final class CoreFixture {
         };
         return new SignalCore(settings, token -> Optional.ofNullable(tokens.get(token)),
                 id -> Optional.ofNullable(sites.get(id)), journal,
-                identity -> List.of(JSON.createObjectNode().put("urls", "stun:stun.example:3478")), observer, clock);
+                new ClientSettings() {
+                    @Override
+                    public List<JsonNode> iceServers(Identity identity) {
+                        return List.of(JSON.createObjectNode().put("urls", "stun:stun.example:3478"));
+                    }
+
+                    @Override
+                    public JsonNode tiers(Identity identity) {
+                        return identity.isSite() ? JSON.createObjectNode().put("low", 1) : null;
+                    }
+                }, observer, clock);
     }
 
     /** Registers a site in group "default" with token "site-token:ID". */

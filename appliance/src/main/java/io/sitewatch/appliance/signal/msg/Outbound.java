@@ -21,8 +21,10 @@ import java.util.List;
 })
 public sealed interface Outbound {
 
+    /** {@code tiers} is an additive field for sites: the video presets per connection (docs/protocol.md). */
     record Welcome(String sessionId, String resumeToken, String role, String id, List<JsonNode> iceServers,
-                   long heartbeatMs, List<PeerEntry> peers, List<String> features) implements Outbound {}
+                   long heartbeatMs, List<PeerEntry> peers, List<String> features,
+                   @JsonInclude(JsonInclude.Include.NON_NULL) JsonNode tiers) implements Outbound {}
 
     record Pong() implements Outbound {}
 

@@ -40,7 +40,7 @@ class ProtocolDocTest {
     @Test
     void everyClientTypeHasAHandler() {
         SignalCore core = new SignalCore(SignalSettings.defaults(), t -> Optional.empty(), id -> Optional.empty(),
-                io.sitewatch.appliance.signal.SessionJournal.NONE, io.sitewatch.appliance.signal.IceServers.NONE,
+                io.sitewatch.appliance.signal.SessionJournal.NONE, io.sitewatch.appliance.signal.ClientSettings.NONE,
                 io.sitewatch.appliance.signal.SignalObserver.NONE, Clock.systemUTC());
         assertThat(core.handledTypes()).containsExactlyInAnyOrderElementsOf(Codec.INBOUND_TYPES.values());
     }

@@ -1,10 +1,10 @@
-package io.sitewatch.appliance.ice;
+package io.sitewatch.appliance.media;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sitewatch.appliance.config.Config;
-import io.sitewatch.appliance.signal.IceServers;
+import io.sitewatch.appliance.signal.ClientSettings;
 import io.sitewatch.appliance.signal.Identity;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -16,23 +16,29 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The {@code iceServers} of {@code welcome}: the configured STUN servers, and TURN with either
- * static credentials or time-limited ones in the TURN REST scheme (username
- * {@code <expiry>:<id>}, credential {@code base64(HMAC-SHA1(secret, username))}), which
- * coturn checks with {@code use-auth-secret}.
+ * What clients get in {@code welcome} for their media: the configured STUN servers, TURN
+ * with static credentials or time-limited ones in the TURN REST scheme (username
+ * {@code <expiry>:<id>}, credential {@code base64(HMAC-SHA1(secret, username))}, which coturn
+ * checks with {@code use-auth-secret}), and for sites the tier presets.
  */
-public final class IceServerList implements IceServers {
+public final class MediaSettings implements ClientSettings {
+
+    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
     private final Config.Ice ice;
+    private final ObjectNode tiers;
     private final Clock clock;
 
-    public IceServerList(Config.Ice ice, Clock clock) {
+    public MediaSettings(Config.Ice ice, Config.Tiers tiers, Clock clock) {
         this.ice = ice;
+        this.tiers = JSON.objectNode();
+        this.tiers.set("low", preset(tiers.low()));
+        this.tiers.set("high", preset(tiers.high()));
         this.clock = clock;
     }
 
     @Override
-    public List<JsonNode> forSession(Identity identity) {
+    public List<JsonNode> iceServers(Identity identity) {
         List<JsonNode> servers = new ArrayList<>();
         if (!ice.stun().isEmpty()) {
             servers.add(entry(ice.stun()));
@@ -51,8 +57,17 @@ public final class IceServerList implements IceServers {
         return servers;
     }
 
+    @Override
+    public JsonNode tiers(Identity identity) {
+        return identity.isSite() ? tiers.deepCopy() : null;
+    }
+
+    private static ObjectNode preset(Config.Tier tier) {
+        return JSON.objectNode().put("height", tier.height()).put("kbps", tier.kbps()).put("fps", tier.fps());
+    }
+
     private static ObjectNode entry(List<String> urls) {
-        ObjectNode node = JsonNodeFactory.instance.objectNode();
+        ObjectNode node = JSON.objectNode();
         urls.forEach(node.putArray("urls")::add);
         return node;
     }
