@@ -39,17 +39,32 @@ final class JarProcess implements AutoCloseable {
     }
 
     static JarProcess start(String... args) throws IOException {
+        return startWithInput(null, args);
+    }
+
+    /** Starts the jar with this text on its standard input (e.g. a password for --password-stdin). */
+    static JarProcess startWithInput(String input, String... args) throws IOException {
         if (!Files.isRegularFile(JAR)) {
             throw new IllegalStateException("build the jar first: " + JAR.toAbsolutePath());
         }
         List<String> command = new ArrayList<>(List.of(javaBin(), "-jar", JAR.toString()));
         command.addAll(List.of(args));
-        return new JarProcess(new ProcessBuilder(command).redirectErrorStream(true).start());
+        JarProcess p = new JarProcess(new ProcessBuilder(command).redirectErrorStream(true).start());
+        try (var stdin = p.process.getOutputStream()) {
+            if (input != null) {
+                stdin.write(input.getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        return p;
     }
 
     /** Runs a one-shot command to completion. */
     static JarProcess run(String... args) throws Exception {
-        JarProcess p = start(args);
+        return runWithInput(null, args);
+    }
+
+    static JarProcess runWithInput(String input, String... args) throws Exception {
+        JarProcess p = startWithInput(input, args);
         if (!p.process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)) {
             p.close();
             throw new AssertionError("timed out: " + List.of(args));
@@ -77,6 +92,12 @@ final class JarProcess implements AutoCloseable {
     String output() throws InterruptedException {
         process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS);
         return String.join("\n", lines);
+    }
+
+    /** SIGKILL: no shutdown hooks, nothing flushed; for crash tests. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS);
     }
 
     /** SIGTERM, then wait for a graceful exit. */
