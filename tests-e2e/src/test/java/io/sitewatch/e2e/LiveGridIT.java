@@ -21,6 +21,25 @@ class LiveGridIT extends BrowserTest {
         assertThat(ann.page.textContent(".tile[data-site=\"w1\"] .name")).isEqualTo("Site w1");
         assertThat(ann.page.getAttribute(".tile[data-site=\"w1\"]", "aria-label")).contains("Site w1", "live");
         ann.page.waitForFunction("() => /kbps/.test(document.querySelector('.tile .numbers').textContent)");
+        awaitAdminSeesLink("ann", "connected");
+    }
+
+    /** The clients' status reports reach the admin: the operator's link shows in `sessions --json`. */
+    private void awaitAdminSeesLink(String operator, String state) throws Exception {
+        long deadline = System.nanoTime() + JarProcess.WAIT.toNanos();
+        String seen = "";
+        while (System.nanoTime() < deadline) {
+            for (var session : app.cli("sessions", "--json")) {
+                if (session.get("id").asText().equals(operator) && session.hasNonNull("lastStatus")) {
+                    seen = session.get("lastStatus").toString();
+                    if (session.get("lastStatus").get("state").asText().equals(state)
+                            && session.get("lastStatus").get("stats").has("route")) {
+                        return;
+                    }
+                }
+            }
+        }
+        throw new AssertionError("the admin never saw " + operator + "'s link " + state + "; last " + seen);
     }
 
     @Test
