@@ -92,7 +92,8 @@ public final class Appliance implements AutoCloseable {
                 SignalObserver.all(metrics, new EventRecorder(store.events(), hub, clock)), clock);
         metrics.gaugeSessions(core::sessionCounts);
         core.restore();
-        registry = new Registry(store, directory, revocations(core), new Passwords(config.auth().passwordIterations()),
+        registry = new Registry(store, directory, revocations(core), core::roomCapacity,
+                new Passwords(config.auth().passwordIterations()),
                 Duration.ofMinutes(config.auth().operatorTokenTtlMinutes()), clock);
 
         WebServer.Keys keys = null;
@@ -103,7 +104,7 @@ public final class Appliance implements AutoCloseable {
             keys = new WebServer.Keys(tls.keyStore(), tls.keyStorePassword());
         }
         web = new WebServer(config.http(), keys, core, new WebServer.Endpoints(registry, directory,
-                core::onlineSites, new LoginThrottle(clock), () -> health(clock), metrics::scrape),
+                core::onlineSites, config.intercom().defaultRoom(), new LoginThrottle(clock), () -> health(clock), metrics::scrape),
                 config.signal().heartbeatMs(), clock);
         opened.push(web);
         web.start();

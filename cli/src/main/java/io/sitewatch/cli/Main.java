@@ -4,6 +4,7 @@ import io.sitewatch.appliance.Version;
 import io.sitewatch.appliance.config.ConfigException;
 import io.sitewatch.cli.client.AdminException;
 import io.sitewatch.cli.commands.OperatorCommand;
+import io.sitewatch.cli.commands.RoomCommand;
 import io.sitewatch.cli.commands.ServeCommand;
 import io.sitewatch.cli.commands.SessionsCommand;
 import io.sitewatch.cli.commands.SiteCommand;
@@ -15,7 +16,8 @@ import picocli.CommandLine.Command;
 /** {@code sitewatch}: the one entry point of the fat jar. The only place that calls {@link System#exit}. */
 @Command(name = "sitewatch", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "On-prem appliance for live multi-site monitoring over WebRTC.",
-        subcommands = {ServeCommand.class, SiteCommand.class, OperatorCommand.class, SessionsCommand.class,
+        subcommands = {ServeCommand.class, SiteCommand.class, OperatorCommand.class, RoomCommand.class,
+                SessionsCommand.class,
                 CommandLine.HelpCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {"  0  done", "  1  refused or failed (the message says why)", "  2  bad arguments",

@@ -53,10 +53,16 @@ export class PeerLink extends EventTarget {
     this.#signal.send({ type: 'offer', to: this.peerId, sdp: this.pc.localDescription.sdp });
   }
 
-  /** An offer from the peer: a new connection or a renegotiation (e.g. its ICE restart). */
-  async acceptOffer(sdp) {
+  /**
+   * An offer from the peer: a new connection or a renegotiation (e.g. its ICE restart).
+   * @param {string} sdp
+   * @param {() => void} [beforeAnswer] runs once the offer is applied, e.g. to attach our own
+   *   tracks to the offered transceivers so the answer sends too
+   */
+  async acceptOffer(sdp, beforeAnswer) {
     await this.pc.setRemoteDescription({ type: 'offer', sdp });
     await this.#flushCandidates();
+    beforeAnswer?.();
     await this.pc.setLocalDescription(await this.pc.createAnswer());
     this.#signal.send({ type: 'answer', to: this.peerId, sdp: this.pc.localDescription.sdp });
   }

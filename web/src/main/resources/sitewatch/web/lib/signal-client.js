@@ -101,7 +101,8 @@ export class SignalClient extends EventTarget {
 
   #welcomed(welcome) {
     const resumed = this.#welcome !== null && welcome.sessionId === this.#welcome.sessionId;
-    if (!resumed) this.#pending = [];
+    // What waited for a session that did not survive is stale; before the first session it is fresh.
+    if (this.#welcome !== null && !resumed) this.#pending = [];
     this.#welcome = welcome;
     this.#resumeToken = welcome.resumeToken;
     this.#attempt = 0;

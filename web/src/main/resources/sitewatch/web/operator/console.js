@@ -50,6 +50,8 @@ export class Console extends EventTarget {
   }
 
   get sessionId() { return this.#signal.sessionId; }
+  /** The signaling client, shared with the intercom. */
+  get signal() { return this.#signal; }
   get signalState() { return this.#signal.state; }
 
   /** @param {string[]} watched the site ids to show, at most MAX_TILES */

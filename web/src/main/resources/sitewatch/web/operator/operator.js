@@ -2,6 +2,8 @@
 // (/operator/?token=...&sites=a,b,c) opens straight to those tiles and recovers on its own.
 
 import { Console, MAX_TILES } from './console.js';
+import { Intercom } from './intercom.js';
+import { IntercomPanel } from './intercom-panel.js';
 import { Tile } from './tile.js';
 import { takeFromUrl } from '../lib/kiosk.js';
 import { el } from '../lib/dom.js';
@@ -12,6 +14,7 @@ const KEYS = {
   token: 'sitewatch.operator.token',
   name: 'sitewatch.operator.name',
   sites: 'sitewatch.operator.sites',
+  room: 'sitewatch.intercom.room',
 };
 const RETRY_SITES_MS = 3000;
 const TELEOP_KEYS = {
@@ -31,12 +34,14 @@ const ui = {
 
 /** @type {Console|null} */
 let operatorConsole = null;
+/** @type {Intercom|null} */
+let intercom = null;
 /** @type {Map<string, Tile>} */
 const tiles = new Map();
 const held = new Set();
 
-takeFromUrl(localStorage, { token: KEYS.wallToken, sites: KEYS.wallSites });
-window.sitewatch = { get console() { return operatorConsole; } }; // for tests and the curious
+takeFromUrl(localStorage, { token: KEYS.wallToken, sites: KEYS.wallSites, room: KEYS.room });
+window.sitewatch = { get console() { return operatorConsole; }, get intercom() { return intercom; } }; // for tests
 
 ui.loginForm.addEventListener('submit', (e) => {
   e.preventDefault();
@@ -103,6 +108,8 @@ async function login(name, password) {
 }
 
 function logout() {
+  intercom?.leave();
+  intercom = null;
   operatorConsole?.stop();
   operatorConsole = null;
   forget();
@@ -140,6 +147,14 @@ function startConsole(sites) {
     showLogin('The appliance no longer accepts this sign-in.');
   });
   operatorConsole.start(initialSelection(sites));
+  intercom = new Intercom(operatorConsole.signal);
+  const panel = new IntercomPanel(intercom, token);
+  const room = localStorage.getItem(KEYS.room);
+  if (room) {
+    // `&room=NAME` (or the room joined last) puts a wall screen on the intercom unattended.
+    panel.show(true);
+    intercom.join(room).catch(() => {});
+  }
   layout();
 }
 

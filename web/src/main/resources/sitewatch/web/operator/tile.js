@@ -20,6 +20,7 @@ export class Tile {
   #holder;
   #pad;
   #padRtt;
+  #volume;
   #stream = null;
 
   /**
@@ -35,6 +36,9 @@ export class Tile {
     this.#numbers = el('span', { class: 'numbers' });
     this.#holder = el('span', { class: 'holder' });
     this.#padRtt = el('span', { class: 'pad-rtt' });
+    // The site's own volume: apart from the intercom's, so the two never mix.
+    this.#volume = el('input', { type: 'range', class: 'volume', min: 0, max: 1, step: 0.05, value: 1, hidden: true,
+      'aria-label': `Volume of ${site.name}`, oninput: () => { this.#video.volume = Number(this.#volume.value); } });
     this.#pad = el('div', { class: 'pad', hidden: true, role: 'group', 'aria-label': 'Teleop' },
       PAD.map((b) => el('button', {
         type: 'button', class: `pad-${b.key}`, 'aria-label': `Teleop ${b.key}`,
@@ -43,7 +47,8 @@ export class Tile {
     this.element = el('article', { class: 'tile', 'data-site': site.id, 'data-state': 'offline', 'data-primary': 'false',
       'aria-label': `${site.name}, offline` },
       this.#video,
-      el('header', {}, el('span', { class: 'name', title: site.location ?? '' }, site.name), this.#badge, this.#star),
+      el('header', {}, el('span', { class: 'name', title: site.location ?? '' }, site.name), this.#volume, this.#badge,
+        this.#star),
       el('footer', {}, this.#numbers, this.#holder),
       this.#pad);
   }
@@ -69,6 +74,7 @@ export class Tile {
     }
     // Only the primary plays audio (protocol.md, Watching and control).
     this.#video.muted = !primary;
+    this.#volume.hidden = !primary;
     const s = site.link?.stats;
     this.#numbers.textContent = s && state !== 'offline'
       ? [s.route ?? '–', `${s.kbpsIn} kbps`, `${s.fps} fps`, s.rttMs != null ? `${s.rttMs} ms` : null]

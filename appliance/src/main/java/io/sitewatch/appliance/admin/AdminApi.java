@@ -6,6 +6,7 @@ import io.sitewatch.appliance.admin.dto.AdminDto.IssuedToken;
 import io.sitewatch.appliance.admin.dto.AdminDto.OperatorRequest;
 import io.sitewatch.appliance.admin.dto.AdminDto.OperatorView;
 import io.sitewatch.appliance.admin.dto.AdminDto.PasswordRequest;
+import io.sitewatch.appliance.admin.dto.AdminDto.RoomRequest;
 import io.sitewatch.appliance.admin.dto.AdminDto.SiteChange;
 import io.sitewatch.appliance.admin.dto.AdminDto.SiteRequest;
 import io.sitewatch.appliance.admin.dto.AdminDto.SiteView;
@@ -113,6 +114,15 @@ public final class AdminApi {
                 .add("GET", "/v1/control", call -> core.controls())
                 .add("POST", "/v1/control/{site}/release", call -> Map.of("released", core.release(call.param("site"))))
                 .add("GET", "/v1/rooms", call -> core.rooms())
+                .add("GET", "/v1/rooms/defined", call -> registry.rooms())
+                .add("POST", "/v1/rooms", call -> {
+                    RoomRequest req = call.body(RoomRequest.class);
+                    return registry.putRoom(req.name(), req.capacity() == null ? core.capacityOf(req.name()) : req.capacity());
+                })
+                .add("DELETE", "/v1/rooms/{name}", call -> {
+                    registry.removeRoom(call.param("name"));
+                    return null;
+                })
                 .add("GET", "/v1/events", this::events);
     }
 

@@ -9,19 +9,20 @@ import java.util.Objects;
  * defaults, then {@code sitewatch.conf} (TOML), then {@code SITEWATCH_*} environment variables,
  * then command-line flags. Each component receives only its own section.
  */
-public record Config(Http http, Tls tls, Ice ice, Tiers tiers, SignalSettings signal, Auth auth) {
+public record Config(Http http, Tls tls, Ice ice, Tiers tiers, Intercom intercom, SignalSettings signal, Auth auth) {
 
     public Config {
         Objects.requireNonNull(http, "http");
         Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(ice, "ice");
         Objects.requireNonNull(tiers, "tiers");
+        Objects.requireNonNull(intercom, "intercom");
         Objects.requireNonNull(signal, "signal");
         Objects.requireNonNull(auth, "auth");
     }
 
     public static Config defaults() {
-        return new Config(Http.defaults(), Tls.defaults(), Ice.defaults(), Tiers.defaults(),
+        return new Config(Http.defaults(), Tls.defaults(), Ice.defaults(), Tiers.defaults(), Intercom.defaults(),
                 SignalSettings.defaults(), Auth.defaults());
     }
 
@@ -130,6 +131,19 @@ public record Config(Http http, Tls tls, Ice ice, Tiers tiers, SignalSettings si
             if (height < 0 || kbps < 30 || fps < 1 || fps > 60) {
                 throw new IllegalArgumentException("a tier needs height >= 0 (0 = native), kbps >= 30, fps 1-60");
             }
+        }
+    }
+
+    /** @param defaultRoom the voice room every operator's intercom lists, defined or not */
+    public record Intercom(String defaultRoom) {
+        public Intercom {
+            if (defaultRoom == null || defaultRoom.isBlank() || defaultRoom.length() > 64) {
+                throw new IllegalArgumentException("intercom.default-room must be 1-64 characters");
+            }
+        }
+
+        static Intercom defaults() {
+            return new Intercom("control-room");
         }
     }
 

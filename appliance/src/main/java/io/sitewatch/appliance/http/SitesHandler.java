@@ -8,8 +8,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
-import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -38,16 +36,8 @@ final class SitesHandler extends Handler.Abstract {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
-        if (!HttpMethod.GET.is(request.getMethod())) {
-            response.getHeaders().put(HttpHeader.ALLOW, "GET");
-            HttpJson.error(response, callback, HttpStatus.METHOD_NOT_ALLOWED_405, "method-not-allowed", "use GET");
-            return true;
-        }
-        Optional<Identity> operator = bearer(request).flatMap(credentials::authenticate).filter(Identity::isOperator);
+        Optional<Identity> operator = OperatorAuth.require(request, response, callback, credentials);
         if (operator.isEmpty()) {
-            response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer");
-            HttpJson.error(response, callback, HttpStatus.UNAUTHORIZED_401, "unauthorized",
-                    "send an operator token as 'Authorization: Bearer <token>'");
             return true;
         }
         Set<String> live = online.get();
@@ -57,13 +47,5 @@ final class SitesHandler extends Handler.Abstract {
                 .toList();
         HttpJson.send(response, callback, HttpStatus.OK_200, Map.of("sites", visible));
         return true;
-    }
-
-    private static Optional<String> bearer(Request request) {
-        String header = request.getHeaders().get(HttpHeader.AUTHORIZATION);
-        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return Optional.empty();
-        }
-        return Optional.of(header.substring(7).strip());
     }
 }

@@ -51,7 +51,8 @@ public final class WebServer implements AutoCloseable {
 
     /** What the endpoints serve, besides signaling. */
     public record Endpoints(Registry registry, Credentials credentials, Supplier<Set<String>> onlineSites,
-                            LoginThrottle loginThrottle, Supplier<Object> health, Supplier<String> metrics) {}
+                            String defaultRoom, LoginThrottle loginThrottle, Supplier<Object> health,
+                            Supplier<String> metrics) {}
 
     private final Server server;
     private final ServerConnector primary;
@@ -103,6 +104,8 @@ public final class WebServer implements AutoCloseable {
                 endpoints.loginThrottle()));
         routes.addMapping(PathSpec.from("/api/sites"), new SitesHandler(endpoints.credentials(),
                 endpoints.registry()::sites, endpoints.onlineSites()));
+        routes.addMapping(PathSpec.from("/api/rooms"), new RoomsHandler(endpoints.credentials(),
+                endpoints.defaultRoom(), endpoints.registry()::rooms, core::rooms, core::capacityOf));
         routes.addMapping(PathSpec.from("/api/*"), notFound());
         routes.addMapping(PathSpec.from("/healthz"), SimpleHandlers.json(endpoints.health()));
         routes.addMapping(PathSpec.from("/metrics"), SimpleHandlers.text("text/plain; version=0.0.4; charset=utf-8",

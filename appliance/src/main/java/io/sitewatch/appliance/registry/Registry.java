@@ -3,6 +3,7 @@ package io.sitewatch.appliance.registry;
 import io.sitewatch.appliance.auth.Passwords;
 import io.sitewatch.appliance.auth.Tokens;
 import io.sitewatch.appliance.store.Operator;
+import io.sitewatch.appliance.store.Room;
 import io.sitewatch.appliance.store.Site;
 import io.sitewatch.appliance.store.SiteRepository.Enrolment;
 import io.sitewatch.appliance.store.Store;
@@ -34,6 +35,11 @@ public final class Registry {
         void operatorRevoked(String name);
     }
 
+    /** Where admin-defined room capacities take effect at once. */
+    public interface RoomCapacities {
+        void set(String room, Integer capacity);
+    }
+
     public record SiteSpec(String id, String name, String location, String group) {}
 
     public record Enrolled(Site site, String token) {}
@@ -44,16 +50,19 @@ public final class Registry {
     private final Store store;
     private final Directory directory;
     private final Revocations revocations;
+    private final RoomCapacities roomCapacities;
     private final Tokens tokens = new Tokens();
     private final Passwords passwords;
     private final Duration operatorTokenTtl;
     private final Clock clock;
 
-    public Registry(Store store, Directory directory, Revocations revocations, Passwords passwords,
-                    Duration operatorTokenTtl, Clock clock) {
+    public Registry(Store store, Directory directory, Revocations revocations, RoomCapacities roomCapacities,
+                    Passwords passwords, Duration operatorTokenTtl, Clock clock) {
         this.store = store;
         this.directory = directory;
         this.revocations = revocations;
+        this.roomCapacities = roomCapacities;
+        store.rooms().list().forEach(room -> roomCapacities.set(room.name(), room.capacity()));
         this.passwords = passwords;
         this.operatorTokenTtl = operatorTokenTtl;
         this.clock = clock;
@@ -205,6 +214,33 @@ public final class Registry {
         boolean revoked = store.tokens().revoke(tokenId);
         revocations.credentialRevoked(tokenId);
         return revoked;
+    }
+
+    // ---- voice rooms ----
+
+    /** Defines a room, or changes its capacity; members already in it stay. */
+    public Room putRoom(String name, int capacity) {
+        if (name == null || name.isBlank() || name.length() > 64 || name.chars().anyMatch(Character::isISOControl)) {
+            throw RegistryException.invalid("room names are 1-64 printable characters");
+        }
+        if (capacity < 2 || capacity > 64) {
+            throw RegistryException.invalid("a room holds 2-64 members");
+        }
+        Room room = new Room(name, capacity, clock.instant());
+        store.rooms().put(room);
+        roomCapacities.set(name, capacity);
+        return room;
+    }
+
+    public void removeRoom(String name) {
+        if (!store.rooms().remove(name)) {
+            throw RegistryException.notFound("room", name);
+        }
+        roomCapacities.set(name, null);
+    }
+
+    public List<Room> rooms() {
+        return store.rooms().list();
     }
 
     // ---- validation ----

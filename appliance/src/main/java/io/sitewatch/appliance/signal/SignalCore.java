@@ -70,6 +70,8 @@ public final class SignalCore {
     private final Map<String, Set<Session>> watchers = new HashMap<>();
     private final ControlTable control = new ControlTable();
     private final Rooms rooms = new Rooms();
+    /** Capacities of rooms that have their own (config, or defined by the admin). */
+    private final Map<String, Integer> capacities = new HashMap<>();
 
     public SignalCore(SignalSettings settings, Credentials credentials, SiteDirectory sites, SessionJournal journal,
                       ClientSettings clientSettings, SignalObserver observer, Clock clock) {
@@ -80,6 +82,7 @@ public final class SignalCore {
         this.clientSettings = clientSettings;
         this.observer = observer;
         this.clock = clock;
+        capacities.putAll(settings.roomCapacities());
         on(Inbound.Hello.class, this::helloAgain);
         on(Inbound.Ping.class, this::ping);
         on(Inbound.Offer.class, this::relay);
@@ -288,10 +291,24 @@ public final class SignalCore {
         return views;
     }
 
+    /** Sets a room's own capacity (admin-defined rooms); null falls back to the default. Members stay. */
+    public synchronized void roomCapacity(String room, Integer capacity) {
+        if (capacity == null) {
+            capacities.remove(room);
+        } else {
+            capacities.put(room, capacity);
+        }
+    }
+
+    public synchronized int capacityOf(String room) {
+        return capacities.getOrDefault(room, settings.roomCapacity());
+    }
+
     public synchronized List<RoomView> rooms() {
         List<RoomView> views = new ArrayList<>();
         rooms.all().forEach((room, members) ->
-                views.add(new RoomView(room, settings.capacityOf(room), members.stream().map(s -> s.id).toList())));
+                views.add(new RoomView(room, capacityOf(room), members.stream().map(s -> s.id).toList(),
+                        members.stream().map(s -> s.identity.name()).toList())));
         return views;
     }
 
@@ -697,8 +714,8 @@ public final class SignalCore {
             return;
         }
         Set<Session> members = rooms.members(room);
-        if (!members.contains(session) && members.size() >= settings.capacityOf(room)) {
-            error(session, ErrorCode.ROOM_FULL, room, "room is full (" + settings.capacityOf(room) + ")",
+        if (!members.contains(session) && members.size() >= capacityOf(room)) {
+            error(session, ErrorCode.ROOM_FULL, room, "room is full (" + capacityOf(room) + ")",
                     "join-room");
             return;
         }

@@ -30,8 +30,4 @@ public record SignalSettings(long heartbeatMs, long helloTimeoutMs, long resumeW
     public static SignalSettings defaults() {
         return new SignalSettings(15_000, 10_000, 30_000, 256, 100, 400, 64, 6, Map.of());
     }
-
-    public int capacityOf(String room) {
-        return roomCapacities.getOrDefault(room, roomCapacity);
-    }
 }

@@ -17,5 +17,6 @@ public final class SignalViews {
 
     public record ControlView(String site, String primary, String operator) {}
 
-    public record RoomView(String room, int capacity, List<String> members) {}
+    /** @param members session ids; {@code names} the members' names, in the same order */
+    public record RoomView(String room, int capacity, List<String> members, List<String> names) {}
 }

@@ -11,6 +11,8 @@ public interface Store extends AutoCloseable {
 
     TokenRepository tokens();
 
+    RoomRepository rooms();
+
     EventLog events();
 
     SessionJournal sessions();

@@ -46,8 +46,8 @@ class ConfigLoaderTest {
         assertThat(config.ice().stun()).containsExactly("stun:a:1", "stun:b:2");
         assertThat(config.signal().heartbeatMs()).isEqualTo(20_000);
         assertThat(config.signal().rateBurst()).isEqualTo(800);
-        assertThat(config.signal().capacityOf("ops")).isEqualTo(10);
-        assertThat(config.signal().capacityOf("other")).isEqualTo(6);
+        assertThat(config.signal().roomCapacities()).containsEntry("ops", 10);
+        assertThat(config.signal().roomCapacity()).isEqualTo(6);
     }
 
     @Test

@@ -35,5 +35,7 @@ public final class AdminDto {
 
     public record TokenRequest(Long ttlMinutes) {}
 
+    public record RoomRequest(String name, Integer capacity) {}
+
     public record ApiError(String error, String message) {}
 }

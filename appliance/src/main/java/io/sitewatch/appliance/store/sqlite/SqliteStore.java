@@ -3,6 +3,7 @@ package io.sitewatch.appliance.store.sqlite;
 import io.sitewatch.appliance.signal.SessionJournal;
 import io.sitewatch.appliance.store.EventLog;
 import io.sitewatch.appliance.store.OperatorRepository;
+import io.sitewatch.appliance.store.RoomRepository;
 import io.sitewatch.appliance.store.SiteRepository;
 import io.sitewatch.appliance.store.Store;
 import io.sitewatch.appliance.store.StoreException;
@@ -44,6 +45,7 @@ public final class SqliteStore implements Store {
     private final SqliteSites sites;
     private final SqliteOperators operators;
     private final SqliteTokens tokens;
+    private final SqliteRooms rooms;
     private final SqliteEvents events;
     private final SqliteJournal journal;
     private boolean closed;
@@ -56,6 +58,7 @@ public final class SqliteStore implements Store {
         this.sites = new SqliteSites(writer, readers);
         this.operators = new SqliteOperators(writer, readers);
         this.tokens = new SqliteTokens(writer, readers);
+        this.rooms = new SqliteRooms(writer, readers);
         this.events = new SqliteEvents(writer, readers, writeBehind, options.eventQueueCapacity(),
                 options.eventBatchSize());
         this.journal = new SqliteJournal(readers, writeBehind, options.clock());
@@ -115,6 +118,11 @@ public final class SqliteStore implements Store {
     @Override
     public TokenRepository tokens() {
         return tokens;
+    }
+
+    @Override
+    public RoomRepository rooms() {
+        return rooms;
     }
 
     @Override
