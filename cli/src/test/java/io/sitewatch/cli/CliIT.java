@@ -153,6 +153,18 @@ class CliIT {
     }
 
     @Test
+    void roomsAreDefinedWithACapacityListedAndRemoved() throws Exception {
+        assertThat(run("room", "add", "dispatch", "--capacity", "3").out()).contains("dispatch holds 3");
+        assertThat(run("room", "add", "yard talk").exit()).isZero();
+        assertThat(appliance.core().capacityOf("dispatch")).isEqualTo(3);
+        assertThat(run("room", "list").out()).contains("dispatch", "yard talk", "ROOM", "CAPACITY");
+        assertThat(run("room", "list", "--json").json().get("defined")).hasSize(2);
+        assertThat(run("room", "add", "tiny", "--capacity", "1").err()).contains("2-64 members");
+        assertThat(run("room", "remove", "yard talk").exit()).isZero();
+        assertThat(run("room", "remove", "ghost").err()).contains("no room 'ghost'");
+    }
+
+    @Test
     void sessionsListsLiveSessions() throws Exception {
         Result empty = run("sessions");
         assertThat(empty.exit()).isZero();

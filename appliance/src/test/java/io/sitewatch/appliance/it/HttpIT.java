@@ -149,6 +149,43 @@ class HttpIT {
     }
 
     @Test
+    void roomsListTheDefaultTheDefinedAndTheBusyOnesWithMembersAndCapacity() throws Exception {
+        app.appliance.registry().putRoom("dispatch", 2);
+        String token = app.operator("ann");
+        org.eclipse.jetty.websocket.client.WebSocketClient ws = new org.eclipse.jetty.websocket.client.WebSocketClient();
+        ws.start();
+        try (WsClient ann = WsClient.connect(ws, app.signal()); WsClient bob = WsClient.connect(ws, app.signal());
+             WsClient cid = WsClient.connect(ws, app.signal())) {
+            ann.hello(token);
+            bob.hello(app.operator("bob"));
+            cid.hello(app.operator("cid"));
+            ann.send("join-room", "room", "dispatch");
+            ann.next("room");
+            bob.send("join-room", "room", "dispatch");
+            bob.next("room");
+            cid.send("join-room", "room", "dispatch");
+            assertThat(cid.next("error").get("code").asText()).as("the defined capacity applies").isEqualTo("room-full");
+            cid.send("join-room", "room", "ad-hoc");
+            cid.next("room");
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(app.http("/api/rooms"))
+                    .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+            JsonNode body = WsClient.JSON.readTree(r.body());
+            assertThat(body.get("defaultRoom").asText()).isEqualTo("control-room");
+            assertThat(body.get("rooms")).extracting(room -> room.get("name").asText())
+                    .containsExactly("control-room", "dispatch", "ad-hoc");
+            JsonNode dispatch = body.get("rooms").get(1);
+            assertThat(dispatch.get("capacity").asInt()).isEqualTo(2);
+            assertThat(dispatch.get("defined").asBoolean()).isTrue();
+            assertThat(dispatch.get("members")).extracting(m -> m.get("name").asText()).containsExactly("ann", "bob");
+            assertThat(get("/api/rooms").statusCode()).isEqualTo(401);
+        } finally {
+            ws.stop();
+        }
+        app.appliance.registry().removeRoom("dispatch");
+        assertThat(app.appliance.core().capacityOf("dispatch")).isEqualTo(6);
+    }
+
+    @Test
     void secondApplianceOnTheSameDataDirectoryIsRefused() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> TestAppliance.plain(dataDir))
                 .hasMessageContaining("another sitewatch appliance is running");
