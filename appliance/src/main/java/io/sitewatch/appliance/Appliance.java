@@ -16,6 +16,8 @@ import io.sitewatch.appliance.registry.Directory;
 import io.sitewatch.appliance.registry.Registry;
 import io.sitewatch.appliance.signal.SignalCore;
 import io.sitewatch.appliance.signal.SignalObserver;
+import io.sitewatch.appliance.store.Operator;
+import io.sitewatch.appliance.store.Site;
 import io.sitewatch.appliance.store.Store;
 import io.sitewatch.appliance.store.sqlite.SqliteStore;
 import io.sitewatch.appliance.tls.TlsMaterial;
@@ -92,8 +94,7 @@ public final class Appliance implements AutoCloseable {
                 SignalObserver.all(metrics, new EventRecorder(store.events(), hub, clock)), clock);
         metrics.gaugeSessions(core::sessionCounts);
         core.restore();
-        registry = new Registry(store, directory, revocations(core), core::roomCapacity,
-                new Passwords(config.auth().passwordIterations()),
+        registry = new Registry(store, directory, liveEffects(core), new Passwords(config.auth().passwordIterations()),
                 Duration.ofMinutes(config.auth().operatorTokenTtlMinutes()), clock);
 
         WebServer.Keys keys = null;
@@ -202,8 +203,8 @@ public final class Appliance implements AutoCloseable {
         }
     }
 
-    private static Registry.Revocations revocations(SignalCore core) {
-        return new Registry.Revocations() {
+    private static Registry.LiveEffects liveEffects(SignalCore core) {
+        return new Registry.LiveEffects() {
             @Override
             public void credentialRevoked(String credentialId) {
                 core.credentialRevoked(credentialId);
@@ -217,6 +218,21 @@ public final class Appliance implements AutoCloseable {
             @Override
             public void operatorRevoked(String name) {
                 core.operatorRevoked(name);
+            }
+
+            @Override
+            public void siteChanged(Site site) {
+                core.siteChanged(site.id(), site.name(), site.group());
+            }
+
+            @Override
+            public void operatorChanged(Operator operator) {
+                core.operatorChanged(operator.name(), operator.groups());
+            }
+
+            @Override
+            public void roomDefined(String name, Integer capacity, boolean shared) {
+                core.defineRoom(name, capacity, shared);
             }
         };
     }

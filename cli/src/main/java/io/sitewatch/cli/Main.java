@@ -3,6 +3,7 @@ package io.sitewatch.cli;
 import io.sitewatch.appliance.Version;
 import io.sitewatch.appliance.config.ConfigException;
 import io.sitewatch.cli.client.AdminException;
+import io.sitewatch.cli.commands.GroupCommand;
 import io.sitewatch.cli.commands.OperatorCommand;
 import io.sitewatch.cli.commands.RoomCommand;
 import io.sitewatch.cli.commands.ServeCommand;
@@ -16,7 +17,8 @@ import picocli.CommandLine.Command;
 /** {@code sitewatch}: the one entry point of the fat jar. The only place that calls {@link System#exit}. */
 @Command(name = "sitewatch", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "On-prem appliance for live multi-site monitoring over WebRTC.",
-        subcommands = {ServeCommand.class, SiteCommand.class, OperatorCommand.class, RoomCommand.class,
+        subcommands = {ServeCommand.class, SiteCommand.class, GroupCommand.class, OperatorCommand.class,
+                RoomCommand.class,
                 SessionsCommand.class,
                 CommandLine.HelpCommand.class},
         footerHeading = "%nExit codes:%n",

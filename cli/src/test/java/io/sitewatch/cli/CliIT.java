@@ -165,6 +165,23 @@ class CliIT {
     }
 
     @Test
+    void groupsMoveSitesAndRestrictOperators() throws Exception {
+        assertThat(run("group", "add", "east").exit()).isZero();
+        assertThat(run("group", "add", "east").err()).contains("exists");
+        run("site", "add", "w1");
+        assertThat(run("site", "move", "w1", "east").out()).contains("moved to east");
+        assertThat(run("group", "list").out()).contains("east", "default");
+        assertThat(run("group", "remove", "east").err()).contains("still has 1 site");
+        withStdin("long-enough\n", "operator", "add", "ann", "--password-stdin", "--groups", "east");
+        assertThat(run("operator", "set", "ann", "--groups", "west,east").out()).contains("east, west");
+        assertThat(run("operator", "set", "ann", "--all-groups").out()).contains("every group");
+        assertThat(run("operator", "set", "ann").exit()).isEqualTo(2);
+        assertThat(appliance.registry().operator("ann").groups()).isNull();
+        run("site", "move", "w1", "default");
+        assertThat(run("group", "remove", "east").exit()).isZero();
+    }
+
+    @Test
     void sessionsListsLiveSessions() throws Exception {
         Result empty = run("sessions");
         assertThat(empty.exit()).isZero();

@@ -3,6 +3,8 @@ package io.sitewatch.appliance.admin;
 import io.sitewatch.appliance.admin.dto.AdminDto.EnrolledSite;
 import io.sitewatch.appliance.admin.dto.AdminDto.EventView;
 import io.sitewatch.appliance.admin.dto.AdminDto.IssuedToken;
+import io.sitewatch.appliance.admin.dto.AdminDto.GroupRequest;
+import io.sitewatch.appliance.admin.dto.AdminDto.OperatorChange;
 import io.sitewatch.appliance.admin.dto.AdminDto.OperatorRequest;
 import io.sitewatch.appliance.admin.dto.AdminDto.OperatorView;
 import io.sitewatch.appliance.admin.dto.AdminDto.PasswordRequest;
@@ -92,6 +94,21 @@ public final class AdminApi {
                             req.groups() == null ? null : Set.copyOf(req.groups())));
                 })
                 .add("GET", "/v1/operators/{name}", call -> view(registry.operator(call.param("name"))))
+                .add("PATCH", "/v1/operators/{name}", call -> {
+                    OperatorChange change = call.body(OperatorChange.class);
+                    return view(registry.setGroups(call.param("name"), Boolean.TRUE.equals(change.allGroups()) ? null
+                            : change.groups() == null ? registry.operator(call.param("name")).groups()
+                            : Set.copyOf(change.groups())));
+                })
+                .add("GET", "/v1/groups", call -> registry.groups())
+                .add("POST", "/v1/groups", call -> {
+                    registry.addGroup(call.body(GroupRequest.class).name());
+                    return registry.groups();
+                })
+                .add("DELETE", "/v1/groups/{name}", call -> {
+                    registry.removeGroup(call.param("name"));
+                    return null;
+                })
                 .add("POST", "/v1/operators/{name}/password", call -> {
                     registry.setPassword(call.param("name"), call.body(PasswordRequest.class).password());
                     return null;
@@ -117,7 +134,8 @@ public final class AdminApi {
                 .add("GET", "/v1/rooms/defined", call -> registry.rooms())
                 .add("POST", "/v1/rooms", call -> {
                     RoomRequest req = call.body(RoomRequest.class);
-                    return registry.putRoom(req.name(), req.capacity() == null ? core.capacityOf(req.name()) : req.capacity());
+                    return registry.putRoom(req.name(), req.capacity() == null ? core.capacityOf(req.name()) : req.capacity(),
+                            Boolean.TRUE.equals(req.shared()));
                 })
                 .add("DELETE", "/v1/rooms/{name}", call -> {
                     registry.removeRoom(call.param("name"));

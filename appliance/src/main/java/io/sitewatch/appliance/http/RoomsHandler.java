@@ -42,15 +42,21 @@ final class RoomsHandler extends Handler.Abstract {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
-        if (OperatorAuth.require(request, response, callback, credentials).isEmpty()) {
+        java.util.Optional<io.sitewatch.appliance.signal.Identity> operator =
+                OperatorAuth.require(request, response, callback, credentials);
+        if (operator.isEmpty()) {
             return true;
         }
+        String scope = operator.get().roomScope();
         Map<String, RoomEntry> rooms = new LinkedHashMap<>();
         rooms.put(defaultRoom, new RoomEntry(defaultRoom, capacity.applyAsInt(defaultRoom), false, List.of()));
         for (Room room : defined.get()) {
             rooms.put(room.name(), new RoomEntry(room.name(), room.capacity(), true, List.of()));
         }
         for (RoomView view : live.get()) {
+            if (!view.scope().equals(scope) && !view.scope().equals("*")) {
+                continue; // another team's room of the same name
+            }
             List<Member> members = new ArrayList<>();
             for (int i = 0; i < view.members().size(); i++) {
                 members.add(new Member(view.members().get(i), view.names().get(i)));

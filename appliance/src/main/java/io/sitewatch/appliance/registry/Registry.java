@@ -26,18 +26,25 @@ import java.util.regex.Pattern;
  */
 public final class Registry {
 
-    /** What must happen to live sessions when credentials stop being valid. */
-    public interface Revocations {
+    /** What registry changes do to live sessions, at once. */
+    public interface LiveEffects {
+        /** The credential stopped being valid (revoked token): its sessions end. */
         void credentialRevoked(String credentialId);
 
+        /** The site was disabled or removed, or its token rotated: its session ends. */
         void siteRevoked(String siteId);
 
+        /** The operator was removed: its sessions end. */
         void operatorRevoked(String name);
-    }
 
-    /** Where admin-defined room capacities take effect at once. */
-    public interface RoomCapacities {
-        void set(String room, Integer capacity);
+        /** The site was renamed or moved to another group. */
+        void siteChanged(Site site);
+
+        /** The operator's groups changed. */
+        void operatorChanged(Operator operator);
+
+        /** A room was defined (capacity, shared by all groups) or its definition removed (null capacity). */
+        void roomDefined(String name, Integer capacity, boolean shared);
     }
 
     public record SiteSpec(String id, String name, String location, String group) {}
@@ -49,20 +56,18 @@ public final class Registry {
 
     private final Store store;
     private final Directory directory;
-    private final Revocations revocations;
-    private final RoomCapacities roomCapacities;
+    private final LiveEffects live;
     private final Tokens tokens = new Tokens();
     private final Passwords passwords;
     private final Duration operatorTokenTtl;
     private final Clock clock;
 
-    public Registry(Store store, Directory directory, Revocations revocations, RoomCapacities roomCapacities,
-                    Passwords passwords, Duration operatorTokenTtl, Clock clock) {
+    public Registry(Store store, Directory directory, LiveEffects live, Passwords passwords,
+                    Duration operatorTokenTtl, Clock clock) {
         this.store = store;
         this.directory = directory;
-        this.revocations = revocations;
-        this.roomCapacities = roomCapacities;
-        store.rooms().list().forEach(room -> roomCapacities.set(room.name(), room.capacity()));
+        this.live = live;
+        store.rooms().list().forEach(room -> live.roomDefined(room.name(), room.capacity(), room.shared()));
         this.passwords = passwords;
         this.operatorTokenTtl = operatorTokenTtl;
         this.clock = clock;
@@ -125,6 +130,7 @@ public final class Registry {
                 group == null ? current.group() : id(group, "group"), current.enabled(), current.createdAt());
         store.sites().update(updated);
         directory.put(updated);
+        live.siteChanged(updated);
         return updated;
     }
 
@@ -134,7 +140,7 @@ public final class Registry {
         store.sites().update(updated);
         directory.put(updated);
         if (!enabled) {
-            revocations.siteRevoked(id);
+            live.siteRevoked(id);
         }
         return updated;
     }
@@ -143,7 +149,7 @@ public final class Registry {
         site(id);
         store.sites().remove(id);
         directory.removeSite(id);
-        revocations.siteRevoked(id);
+        live.siteRevoked(id);
     }
 
     /** A new token for the site; the old one stops working and its live session ends (4001). */
@@ -151,7 +157,7 @@ public final class Registry {
         site(id);
         Tokens.Issued issued = tokens.issue(TokenRecord.Kind.SITE, id, clock.instant(), null);
         store.sites().replaceToken(id, issued.record());
-        revocations.siteRevoked(id);
+        live.siteRevoked(id);
         return issued.token();
     }
 
@@ -177,6 +183,15 @@ public final class Registry {
         return directory.operators().stream().sorted((a, b) -> a.name().compareTo(b.name())).toList();
     }
 
+    /** Changes the groups an operator may watch (null: all); its live sessions follow at once. */
+    public Operator setGroups(String name, Set<String> groups) {
+        Operator updated = new Operator(name, operator(name).passwordHash(), groups(groups), operator(name).createdAt());
+        store.operators().update(updated);
+        directory.put(updated);
+        live.operatorChanged(updated);
+        return updated;
+    }
+
     public void setPassword(String name, String password) {
         Operator updated = operator(name).withPasswordHash(passwords.hash(password(password)));
         store.operators().update(updated);
@@ -187,7 +202,7 @@ public final class Registry {
         operator(name);
         store.operators().remove(name);
         directory.removeOperator(name);
-        revocations.operatorRevoked(name);
+        live.operatorRevoked(name);
     }
 
     /** An operator token, e.g. for a wall screen; null ttl uses the configured login lifetime. */
@@ -212,23 +227,49 @@ public final class Registry {
     /** Revokes one token; its live sessions end (4001). */
     public boolean revokeToken(String tokenId) {
         boolean revoked = store.tokens().revoke(tokenId);
-        revocations.credentialRevoked(tokenId);
+        live.credentialRevoked(tokenId);
         return revoked;
+    }
+
+    // ---- groups ----
+
+    public List<String> groups() {
+        return store.groups().list();
+    }
+
+    public void addGroup(String name) {
+        if (!store.groups().add(id(name, "group"))) {
+            throw new RegistryException(RegistryException.Kind.CONFLICT, "group '" + name + "' exists");
+        }
+    }
+
+    /** Refused while sites belong to the group; operators naming it simply see no sites of it. */
+    public void removeGroup(String name) {
+        try {
+            if (!store.groups().remove(name)) {
+                throw RegistryException.notFound("group", name);
+            }
+        } catch (StoreException.Conflict e) {
+            throw new RegistryException(RegistryException.Kind.CONFLICT, e.getMessage());
+        }
     }
 
     // ---- voice rooms ----
 
-    /** Defines a room, or changes its capacity; members already in it stay. */
-    public Room putRoom(String name, int capacity) {
+    /**
+     * Defines a room, or changes it; members already in it stay. A shared room is one room for
+     * every group; otherwise each group has its own room of that name.
+     */
+    public Room putRoom(String name, int capacity, boolean shared) {
         if (name == null || name.isBlank() || name.length() > 64 || name.chars().anyMatch(Character::isISOControl)) {
             throw RegistryException.invalid("room names are 1-64 printable characters");
         }
         if (capacity < 2 || capacity > 64) {
             throw RegistryException.invalid("a room holds 2-64 members");
         }
-        Room room = new Room(name, capacity, clock.instant());
+        Room room = new Room(name, capacity, shared, clock.instant());
         store.rooms().put(room);
-        roomCapacities.set(name, capacity);
+        live.roomDefined(name, capacity, shared);
         return room;
     }
 
@@ -236,7 +277,7 @@ public final class Registry {
         if (!store.rooms().remove(name)) {
             throw RegistryException.notFound("room", name);
         }
-        roomCapacities.set(name, null);
+        live.roomDefined(name, null, false);
     }
 
     public List<Room> rooms() {

@@ -36,6 +36,11 @@ public record Identity(Role role, String id, String name, String credentialId, S
         return role == Role.OPERATOR;
     }
 
+    /** Which voice rooms this session shares with others: its groups ({@code *} for all groups). */
+    public String roomScope() {
+        return groups == null ? "*" : String.join(",", new java.util.TreeSet<>(groups));
+    }
+
     /** Whether this operator may see and watch sites of that group. */
     public boolean mayAccess(String siteGroup) {
         return isOperator() && (groups == null || groups.contains(siteGroup));

@@ -18,7 +18,8 @@ final class Session {
     final long since;
     final RateLimiter limiter;
     final Set<String> watching = new LinkedHashSet<>();
-    final Set<String> rooms = new LinkedHashSet<>();
+    /** The rooms joined: the name clients use, and the room as the core keys it (per group). */
+    final Map<String, Rooms.Key> rooms = new LinkedHashMap<>();
     final Map<String, LinkStatus> links = new LinkedHashMap<>();
     /** Messages addressed to this session while it has no connection, delivered after it resumes. */
     final ArrayDeque<String> backlog = new ArrayDeque<>();
@@ -57,7 +58,8 @@ final class Session {
     }
 
     SessionJournal.SessionRecord record() {
-        return new SessionJournal.SessionRecord(id, resumeHash, identity, Set.copyOf(watching), Set.copyOf(rooms));
+        return new SessionJournal.SessionRecord(id, resumeHash, identity, Set.copyOf(watching),
+                Set.copyOf(rooms.keySet()));
     }
 
     @Override

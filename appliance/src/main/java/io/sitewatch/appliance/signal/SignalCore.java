@@ -182,8 +182,9 @@ public final class SignalCore {
                 session.watching.add(site);
                 watchers.computeIfAbsent(site, s -> new LinkedHashSet<>()).add(session);
             });
-            saved.rooms().forEach(room -> {
-                session.rooms.add(room);
+            saved.rooms().forEach(name -> {
+                Rooms.Key room = rooms.keyFor(session, name);
+                session.rooms.put(name, room);
                 rooms.add(room, session);
             });
         }
@@ -261,11 +262,67 @@ public final class SignalCore {
         }
     }
 
+    /**
+     * An operator's groups changed: from now on its sessions see, watch and talk only within the
+     * new groups. Sites it can no longer see go offline for it; sites it now may see come online.
+     */
+    public synchronized void operatorChanged(String name, Set<String> groups) {
+        for (Session session : List.copyOf(operators)) {
+            if (!session.identity.id().equals(name)) {
+                continue;
+            }
+            Identity before = session.identity;
+            leaveAllRooms(session);
+            session.identity = Identity.operator(name, before.credentialId(), groups);
+            for (String site : List.copyOf(session.watching)) {
+                if (!watchable(session, site)) {
+                    stopWatching(session, site);
+                }
+            }
+            for (Session site : siteSessions.values()) {
+                boolean was = before.mayAccess(site.identity.group());
+                boolean is = session.identity.mayAccess(site.identity.group());
+                if (was != is) {
+                    tell(session, is ? "online" : "offline", site.entry());
+                }
+            }
+            journal.save(session.record());
+        }
+    }
+
+    /**
+     * A site was renamed or moved to another group. Operators that may no longer see it stop
+     * watching it and see it go offline; operators that now may see it see it come online.
+     */
+    public synchronized void siteChanged(String siteId, String name, String group) {
+        for (Session operator : List.copyOf(watchers.getOrDefault(siteId, Set.of()))) {
+            if (!operator.identity.mayAccess(group)) {
+                stopWatching(operator, siteId);
+                journal.save(operator.record());
+            }
+        }
+        Session site = siteSessions.get(siteId);
+        if (site == null) {
+            return;
+        }
+        Identity before = site.identity;
+        PeerEntry old = site.entry();
+        site.identity = Identity.site(siteId, name, before.credentialId(), group);
+        for (Session operator : operators) {
+            boolean was = operator.identity.mayAccess(before.group());
+            boolean is = operator.identity.mayAccess(group);
+            if (was || is) {
+                tell(operator, !is ? "offline" : was ? "update" : "online", is ? site.entry() : old);
+            }
+        }
+        journal.save(site.record());
+    }
+
     public synchronized List<SessionView> sessions() {
         List<SessionView> views = new ArrayList<>();
         for (Session s : sessions.values()) {
             views.add(new SessionView(s.id, s.identity.role().wire(), s.identity.id(), s.identity.name(), s.remote,
-                    s.since, s.connected(), List.copyOf(s.watching), List.copyOf(s.rooms), control.siteOf(s),
+                    s.since, s.connected(), List.copyOf(s.watching), List.copyOf(s.rooms.keySet()), control.siteOf(s),
                     s.lastStatus));
         }
         views.sort((a, b) -> Long.compare(a.since(), b.since()));
@@ -291,13 +348,17 @@ public final class SignalCore {
         return views;
     }
 
-    /** Sets a room's own capacity (admin-defined rooms); null falls back to the default. Members stay. */
-    public synchronized void roomCapacity(String room, Integer capacity) {
+    /**
+     * Defines a room's own capacity and whether it is shared by every group (admin-defined rooms);
+     * a null capacity falls back to the default. Members already in the room stay where they are.
+     */
+    public synchronized void defineRoom(String room, Integer capacity, boolean shared) {
         if (capacity == null) {
             capacities.remove(room);
         } else {
             capacities.put(room, capacity);
         }
+        rooms.share(room, shared);
     }
 
     public synchronized int capacityOf(String room) {
@@ -307,8 +368,8 @@ public final class SignalCore {
     public synchronized List<RoomView> rooms() {
         List<RoomView> views = new ArrayList<>();
         rooms.all().forEach((room, members) ->
-                views.add(new RoomView(room, capacityOf(room), members.stream().map(s -> s.id).toList(),
-                        members.stream().map(s -> s.identity.name()).toList())));
+                views.add(new RoomView(room.name(), room.scope(), capacityOf(room.name()),
+                        members.stream().map(s -> s.id).toList(), members.stream().map(s -> s.identity.name()).toList())));
         return views;
     }
 
@@ -488,9 +549,7 @@ public final class SignalCore {
             for (String site : List.copyOf(session.watching)) {
                 stopWatching(session, site);
             }
-            for (String room : List.copyOf(session.rooms)) {
-                leave(session, room);
-            }
+            leaveAllRooms(session);
         }
         for (Session other : sessions.values()) {
             other.links.remove(session.id);
@@ -713,19 +772,20 @@ public final class SignalCore {
                     "join-room");
             return;
         }
-        Set<Session> members = rooms.members(room);
+        Rooms.Key key = session.rooms.getOrDefault(room, rooms.keyFor(session, room));
+        Set<Session> members = rooms.members(key);
         if (!members.contains(session) && members.size() >= capacityOf(room)) {
             error(session, ErrorCode.ROOM_FULL, room, "room is full (" + capacityOf(room) + ")",
                     "join-room");
             return;
         }
         List<PeerEntry> others = members.stream().filter(m -> m != session).map(Session::entry).toList();
-        if (session.rooms.add(room)) {
+        if (session.rooms.putIfAbsent(room, key) == null) {
             String event = codec.encode(new Outbound.RoomEvent(room, "joined", session.entry()));
             for (Session member : List.copyOf(members)) {
                 deliver(member, event);
             }
-            rooms.add(room, session);
+            rooms.add(key, session);
             journal.save(session.record());
             observer.event(new SignalObserver.Event("room-join", session.id, room, session + " joined " + room));
         }
@@ -733,17 +793,23 @@ public final class SignalCore {
     }
 
     private void leaveRoom(Session session, Inbound.LeaveRoom leave, ObjectNode raw) {
-        if (session.rooms.contains(leave.room())) {
+        if (session.rooms.containsKey(leave.room())) {
             leave(session, leave.room());
             journal.save(session.record());
         }
     }
 
+    private void leaveAllRooms(Session session) {
+        for (String room : List.copyOf(session.rooms.keySet())) {
+            leave(session, room);
+        }
+    }
+
     private void leave(Session session, String room) {
-        session.rooms.remove(room);
-        rooms.remove(room, session);
+        Rooms.Key key = session.rooms.remove(room);
+        rooms.remove(key, session);
         String event = codec.encode(new Outbound.RoomEvent(room, "left", session.entry()));
-        for (Session member : rooms.members(room)) {
+        for (Session member : rooms.members(key)) {
             deliver(member, event);
         }
         observer.event(new SignalObserver.Event("room-leave", session.id, room, session + " left " + room));
@@ -808,6 +874,10 @@ public final class SignalCore {
                 deliver(viewer, frame);
             }
         }
+    }
+
+    private void tell(Session viewer, String event, PeerEntry peer) {
+        send(viewer, new Outbound.Presence(event, peer));
     }
 
     private void error(Session session, ErrorCode code, String ref, String message, String type) {

@@ -17,6 +17,9 @@ public final class SignalViews {
 
     public record ControlView(String site, String primary, String operator) {}
 
-    /** @param members session ids; {@code names} the members' names, in the same order */
-    public record RoomView(String room, int capacity, List<String> members, List<String> names) {}
+    /**
+     * @param scope   the groups whose operators share this room ({@code *}: shared by all)
+     * @param members session ids; {@code names} the members' names, in the same order
+     */
+    public record RoomView(String room, String scope, int capacity, List<String> members, List<String> names) {}
 }

@@ -13,6 +13,8 @@ public interface Store extends AutoCloseable {
 
     RoomRepository rooms();
 
+    GroupRepository groups();
+
     EventLog events();
 
     SessionJournal sessions();

@@ -150,7 +150,7 @@ class HttpIT {
 
     @Test
     void roomsListTheDefaultTheDefinedAndTheBusyOnesWithMembersAndCapacity() throws Exception {
-        app.appliance.registry().putRoom("dispatch", 2);
+        app.appliance.registry().putRoom("dispatch", 2, true);
         String token = app.operator("ann");
         org.eclipse.jetty.websocket.client.WebSocketClient ws = new org.eclipse.jetty.websocket.client.WebSocketClient();
         ws.start();

@@ -833,6 +833,52 @@ class SignalProtocolIT {
             join(app.site("b2", "beta"));
             assertThat(op.sync()).noneMatch(m -> "presence".equals(m.path("type").asText()));
         }
+
+        @Test
+        void everyRelayedTypeAndStatusAboutAnotherGroupsSiteLooksLikeANonexistentPeer() throws Exception {
+            WsClient b1 = join(app.site("b1", "beta"));
+            WsClient op = join(app.operator("ann", Set.of("alpha")));
+            for (String type : List.of("offer", "answer", "bye")) {
+                op.send(type, "to", b1.sessionId, "sdp", "x");
+                JsonNode hidden = op.next("error");
+                op.send(type, "to", "zz-no-such-session", "sdp", "x");
+                JsonNode missing = op.next("error");
+                assertThat(hidden.get("code")).isEqualTo(missing.get("code"));
+                assertThat(hidden.get("code").asText()).isEqualTo("unknown-peer");
+                assertThat(hidden.get("message")).isEqualTo(missing.get("message"));
+            }
+            op.send("candidate", "to", b1.sessionId, "candidate", "c");
+            assertThat(op.next("error").get("code").asText()).isEqualTo("unknown-peer");
+            op.send("status", "peer", b1.sessionId, "state", "connected");
+            assertThat(op.next("error").get("code").asText()).isEqualTo("unknown-peer");
+            assertThat(types(b1.sync())).doesNotContain("offer", "answer", "candidate", "bye", "watcher");
+        }
+
+        @Test
+        void teamsHaveTheirOwnRoomsOfTheSameName() throws Exception {
+            WsClient alpha = join(app.operator("ann", Set.of("alpha")));
+            WsClient beta = join(app.operator("bob", Set.of("beta")));
+            alpha.send("join-room", "room", "control-room");
+            alpha.next("room");
+            beta.send("join-room", "room", "control-room");
+            assertThat(beta.next("room").get("members")).isEmpty();
+            assertThat(types(alpha.sync())).doesNotContain("room-event");
+        }
+
+        @Test
+        void movingASiteToAnotherGroupTakesItAwayAtOnce() throws Exception {
+            WsClient site = join(app.site("a1", "alpha"));
+            WsClient op = join(app.operator("ann", Set.of("alpha")));
+            op.send("watch", "sites", List.of("a1"));
+            site.next("watcher");
+            app.appliance.registry().updateSite("a1", null, null, "beta");
+            JsonNode gone = op.next("presence");
+            assertThat(gone.get("event").asText()).isEqualTo("offline");
+            assertThat(gone.get("peer").get("id").asText()).isEqualTo("a1");
+            assertThat(site.next("watcher").get("event").asText()).isEqualTo("left");
+            op.send("claim", "site", "a1");
+            assertThat(op.next("error").get("code").asText()).isEqualTo("forbidden");
+        }
     }
 
     static void awaitSessions(TestAppliance app, int count) throws InterruptedException {

@@ -780,6 +780,81 @@ class SignalCoreTest {
         }
     }
 
+    @Nested
+    class GroupChanges {
+
+        @Test
+        void voiceRoomsArePerGroupUnlessShared() {
+            Client ann = f.client(f.operator("ann", Set.of("alpha")));
+            Client bob = f.client(f.operator("bob", Set.of("beta")));
+            Client cid = f.client(f.operator("cid", Set.of("alpha")));
+            ann.send("join-room", "room", "control-room");
+            bob.send("join-room", "room", "control-room");
+            assertThat(bob.link.last("room").get("members")).as("another team's room of that name").isEmpty();
+            cid.send("join-room", "room", "control-room");
+            assertThat(ids(cid.link.last("room").get("members"), "sessionId")).containsExactly(ann.sessionId);
+            bob.send("offer", "to", ann.sessionId, "sdp", "x");
+            assertThat(bob.error().get("code").asText()).isEqualTo("forbidden");
+
+            f.core.defineRoom("all-hands", 10, true);
+            ann.send("join-room", "room", "all-hands");
+            bob.send("join-room", "room", "all-hands");
+            assertThat(ids(bob.link.last("room").get("members"), "sessionId")).containsExactly(ann.sessionId);
+            bob.drain();
+            bob.send("offer", "to", ann.sessionId, "sdp", "x");
+            assertThat(ann.link.last("offer").get("from").asText()).isEqualTo(bob.sessionId);
+            assertThat(f.core.rooms()).extracting(r -> r.room() + "@" + r.scope())
+                    .containsExactlyInAnyOrder("all-hands@*", "control-room@alpha", "control-room@beta");
+        }
+
+        @Test
+        void movingASiteHidesItFromOperatorsOutsideItsNewGroupAtOnce() {
+            Client site = f.client(f.site("s1", "alpha"));
+            Client ann = f.client(f.operator("ann", Set.of("alpha")));
+            Client bob = f.client(f.operator("bob", Set.of("beta")));
+            ann.send("watch", "sites", List.of("s1"));
+            ann.send("claim", "site", "s1");
+            ann.drain();
+            bob.drain();
+            site.drain();
+            f.sites.put("s1", new SiteDirectory.SiteInfo("s1", "Site s1", "beta", true));
+            f.core.siteChanged("s1", "Site s1", "beta");
+            List<JsonNode> toAnn = ann.drain();
+            assertThat(toAnn).extracting(m -> m.get("type").asText() + ":" + m.path("event").asText()
+                    + m.path("primary").asText()).contains("control:null", "presence:offline");
+            assertThat(bob.drain("presence")).extracting(m -> m.get("event").asText()).containsExactly("online");
+            assertThat(site.drain()).extracting(m -> m.get("type").asText() + ":" + m.path("event").asText()
+                    + m.path("primary").asText()).contains("watcher:left", "control:null");
+            assertThat(f.core.sessions()).filteredOn(v -> v.id().equals("ann")).singleElement()
+                    .satisfies(v -> assertThat(v.watching()).isEmpty());
+            ann.send("offer", "to", site.sessionId, "sdp", "x");
+            assertThat(ann.error().get("code").asText()).isEqualTo("unknown-peer");
+        }
+
+        @Test
+        void narrowingAnOperatorsGroupsTakesAwayWhatItMayNoLongerSee() {
+            Client s1 = f.client(f.site("s1", "alpha"));
+            Client s2 = f.client(f.site("s2", "beta"));
+            Client op = f.client(f.operator("ann"));
+            op.send("watch", "sites", List.of("s1", "s2"));
+            op.send("join-room", "room", "control-room");
+            op.drain();
+            s2.drain();
+            f.tokens.put("op-token:ann", Identity.operator("ann", "cred-ann", Set.of("alpha")));
+            f.core.operatorChanged("ann", Set.of("alpha"));
+            assertThat(op.drain("presence")).extracting(m -> m.get("event").asText() + ":" + m.get("peer").get("id")
+                    .asText()).containsExactly("offline:s2");
+            assertThat(s2.drain("watcher")).extracting(m -> m.get("event").asText()).containsExactly("left");
+            assertThat(f.core.sessions()).filteredOn(v -> v.id().equals("ann")).singleElement().satisfies(v -> {
+                assertThat(v.watching()).containsExactly("s1");
+                assertThat(v.rooms()).isEmpty();
+            });
+            op.send("offer", "to", s2.sessionId, "sdp", "x");
+            assertThat(op.error().get("code").asText()).isEqualTo("unknown-peer");
+            assertThat(s1.link.open()).isTrue();
+        }
+    }
+
     @Test
     void adminKickAndReleaseAndRevocation() {
         Client site = f.client(f.site("w1"));

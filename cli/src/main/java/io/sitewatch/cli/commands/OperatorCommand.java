@@ -20,8 +20,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "operator", description = "Manage control-room operators.",
-        subcommands = {OperatorCommand.Add.class, OperatorCommand.ListOperators.class, OperatorCommand.Passwd.class,
-                OperatorCommand.Token.class, OperatorCommand.Remove.class})
+        subcommands = {OperatorCommand.Add.class, OperatorCommand.ListOperators.class, OperatorCommand.Set.class,
+                OperatorCommand.Passwd.class, OperatorCommand.Token.class, OperatorCommand.Remove.class})
 public final class OperatorCommand {
 
     private OperatorCommand() {}
@@ -48,9 +48,14 @@ public final class OperatorCommand {
         @Option(names = "--groups", split = ",", paramLabel = "GROUP",
                 description = "Site groups the operator may watch (default: all).")
         List<String> groups;
+        @Option(names = "--all-groups", description = "Every group (the default).")
+        boolean allGroups;
 
         @Override
         void run(AdminClient client) throws Exception {
+            if (allGroups && groups != null) {
+                throw new IllegalArgumentException("--groups and --all-groups exclude each other");
+            }
             OperatorView op = client.post("/v1/operators", new OperatorRequest(name, passwordFromStdin(), groups),
                     OperatorView.class);
             if (json) {
@@ -77,6 +82,34 @@ public final class OperatorCommand {
                         Integer.toString(op.sessions()), Printer.time(op.createdAt())));
             }
             Printer.table(out(), List.of("NAME", "GROUPS", "SESSIONS", "CREATED"), rows);
+        }
+    }
+
+    @Command(name = "set", description = "Change the groups an operator may watch; its live sessions follow at once.")
+    static final class Set extends AdminCommand {
+        @Parameters(paramLabel = "NAME")
+        String name;
+        @picocli.CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
+        Scope scope;
+
+        static final class Scope {
+            @Option(names = "--groups", split = ",", paramLabel = "GROUP", description = "Only these groups.")
+            List<String> groups;
+            @Option(names = "--all-groups", description = "Every group.")
+            boolean all;
+        }
+
+        @Override
+        void run(AdminClient client) throws Exception {
+            OperatorView op = client.patch(path(name), new io.sitewatch.appliance.admin.dto.AdminDto.OperatorChange(
+                    scope.groups, scope.all), OperatorView.class);
+            if (json) {
+                Printer.json(out(), op);
+            } else {
+                out().printf("operator %s may watch %s%n", op.name(),
+                        op.groups() == null ? "every group" : String.join(", ", op.groups()));
+                out().flush();
+            }
         }
     }
 

@@ -27,14 +27,17 @@ public final class RoomCommand {
         String name;
         @Option(names = "--capacity", paramLabel = "N", description = "Members at most (default: signal.room-capacity).")
         Integer capacity;
+        @Option(names = "--shared", description = "One room for every group (default: each group has its own).")
+        boolean shared;
 
         @Override
         void run(AdminClient client) throws Exception {
-            Room room = client.post("/v1/rooms", new RoomRequest(name, capacity), Room.class);
+            Room room = client.post("/v1/rooms", new RoomRequest(name, capacity, shared), Room.class);
             if (json) {
                 Printer.json(out(), room);
             } else {
-                out().printf("room %s holds %d%n", room.name(), room.capacity());
+                out().printf("room %s holds %d%s%n", room.name(), room.capacity(),
+                        room.shared() ? ", shared by every group" : ", one per group");
                 out().flush();
             }
         }
@@ -65,17 +68,23 @@ public final class RoomCommand {
             List<RoomView> live = client.get("/v1/rooms", new TypeReference<List<RoomView>>() {});
             Map<String, List<String>> rows = new LinkedHashMap<>();
             for (Room room : defined) {
-                rows.put(room.name(), new ArrayList<>(List.of(room.name(), Integer.toString(room.capacity()), "yes", "-")));
+                rows.put(room.name(), new ArrayList<>(List.of(room.name(), Integer.toString(room.capacity()),
+                        room.shared() ? "shared" : "per group", "-", "-")));
             }
             for (RoomView view : live) {
-                List<String> row = rows.computeIfAbsent(view.room(),
-                        r -> new ArrayList<>(List.of(r, Integer.toString(view.capacity()), "no", "-")));
-                row.set(3, view.names().isEmpty() ? "-" : String.join(", ", view.names()));
+                String key = view.room() + "@" + view.scope();
+                List<String> row = rows.containsKey(view.room()) && rows.get(view.room()).get(3).equals("-")
+                        ? rows.get(view.room())
+                        : rows.computeIfAbsent(key, k -> new ArrayList<>(List.of(view.room(),
+                                Integer.toString(view.capacity()), "ad hoc", "-", "-")));
+                row.set(3, view.scope().equals("*") ? "all" : view.scope());
+                row.set(4, String.join(", ", view.names()));
             }
             if (json) {
                 Printer.json(out(), Map.of("defined", defined, "live", live));
             } else {
-                Printer.table(out(), List.of("ROOM", "CAPACITY", "DEFINED", "MEMBERS"), List.copyOf(rows.values()));
+                Printer.table(out(), List.of("ROOM", "CAPACITY", "KIND", "GROUPS", "MEMBERS"),
+                        List.copyOf(rows.values()));
             }
         }
     }

@@ -28,7 +28,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "site", description = "Register and manage sites (publishers).",
         subcommands = {SiteCommand.Add.class, SiteCommand.ListSites.class, SiteCommand.Show.class,
                 SiteCommand.Enable.class, SiteCommand.Disable.class, SiteCommand.Remove.class,
-                SiteCommand.Rename.class, SiteCommand.RotateToken.class, SiteCommand.Import.class})
+                SiteCommand.Rename.class, SiteCommand.Move.class, SiteCommand.RotateToken.class,
+                SiteCommand.Import.class})
 public final class SiteCommand {
 
     private SiteCommand() {}
@@ -167,6 +168,17 @@ public final class SiteCommand {
         @Override
         void run(AdminClient client) throws Exception {
             printSite(client.patch(path(id), new SiteChange(name, null, null), SiteView.class), "renamed to " + name);
+        }
+    }
+
+    @Command(name = "move", description = "Move a site to another group; operators outside it stop seeing it at once.")
+    static final class Move extends OneSite {
+        @Parameters(index = "1", paramLabel = "GROUP")
+        String group;
+
+        @Override
+        void run(AdminClient client) throws Exception {
+            printSite(client.patch(path(id), new SiteChange(null, null, group), SiteView.class), "moved to " + group);
         }
     }
 

@@ -35,7 +35,12 @@ public final class AdminDto {
 
     public record TokenRequest(Long ttlMinutes) {}
 
-    public record RoomRequest(String name, Integer capacity) {}
+    public record RoomRequest(String name, Integer capacity, Boolean shared) {}
+
+    /** New groups for an operator; {@code allGroups} true lifts the restriction. */
+    public record OperatorChange(List<String> groups, Boolean allGroups) {}
+
+    public record GroupRequest(String name) {}
 
     public record ApiError(String error, String message) {}
 }

@@ -22,10 +22,11 @@ final class SqliteRooms implements RoomRepository {
     public List<Room> list() {
         return readers.read("list rooms", c -> {
             List<Room> rooms = new ArrayList<>();
-            try (ResultSet rows = c.prepare("SELECT name, capacity, created_at FROM rooms ORDER BY name")
+            try (ResultSet rows = c.prepare("SELECT name, capacity, shared, created_at FROM rooms ORDER BY name")
                     .executeQuery()) {
                 while (rows.next()) {
-                    rooms.add(new Room(rows.getString(1), rows.getInt(2), Instant.ofEpochMilli(rows.getLong(3))));
+                    rooms.add(new Room(rows.getString(1), rows.getInt(2), rows.getInt(3) == 1,
+                            Instant.ofEpochMilli(rows.getLong(4))));
                 }
             }
             return rooms;
@@ -35,11 +36,13 @@ final class SqliteRooms implements RoomRepository {
     @Override
     public void put(Room room) {
         writer.transaction("put room '" + room.name() + "'", c -> {
-            PreparedStatement upsert = c.prepare("INSERT INTO rooms (name, capacity, created_at) VALUES (?, ?, ?)"
-                    + " ON CONFLICT (name) DO UPDATE SET capacity = excluded.capacity");
+            PreparedStatement upsert = c.prepare("INSERT INTO rooms (name, capacity, shared, created_at)"
+                    + " VALUES (?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET capacity = excluded.capacity,"
+                    + " shared = excluded.shared");
             upsert.setString(1, room.name());
             upsert.setInt(2, room.capacity());
-            upsert.setLong(3, room.createdAt().toEpochMilli());
+            upsert.setInt(3, room.shared() ? 1 : 0);
+            upsert.setLong(4, room.createdAt().toEpochMilli());
             upsert.executeUpdate();
             return null;
         });

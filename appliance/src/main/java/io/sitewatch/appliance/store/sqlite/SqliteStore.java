@@ -2,6 +2,7 @@ package io.sitewatch.appliance.store.sqlite;
 
 import io.sitewatch.appliance.signal.SessionJournal;
 import io.sitewatch.appliance.store.EventLog;
+import io.sitewatch.appliance.store.GroupRepository;
 import io.sitewatch.appliance.store.OperatorRepository;
 import io.sitewatch.appliance.store.RoomRepository;
 import io.sitewatch.appliance.store.SiteRepository;
@@ -46,6 +47,7 @@ public final class SqliteStore implements Store {
     private final SqliteOperators operators;
     private final SqliteTokens tokens;
     private final SqliteRooms rooms;
+    private final SqliteGroups groups;
     private final SqliteEvents events;
     private final SqliteJournal journal;
     private boolean closed;
@@ -59,6 +61,7 @@ public final class SqliteStore implements Store {
         this.operators = new SqliteOperators(writer, readers);
         this.tokens = new SqliteTokens(writer, readers);
         this.rooms = new SqliteRooms(writer, readers);
+        this.groups = new SqliteGroups(writer, readers);
         this.events = new SqliteEvents(writer, readers, writeBehind, options.eventQueueCapacity(),
                 options.eventBatchSize());
         this.journal = new SqliteJournal(readers, writeBehind, options.clock());
@@ -123,6 +126,11 @@ public final class SqliteStore implements Store {
     @Override
     public RoomRepository rooms() {
         return rooms;
+    }
+
+    @Override
+    public GroupRepository groups() {
+        return groups;
     }
 
     @Override
