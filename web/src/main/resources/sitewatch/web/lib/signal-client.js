@@ -13,17 +13,29 @@
 
 const BACKOFF_MS = [250, 500, 1000, 2000, 4000];
 const MAX_PENDING = 500;
+/** Failed attempts on one appliance before trying the next one of `urls`. */
+const ATTEMPTS_PER_URL = 2;
+/** How often a client on a standby checks whether the primary is back. */
+const PRIMARY_PROBE_MS = 5000;
 
 /** Close codes after which reconnecting cannot help (docs/protocol.md, Errors). */
 const FINAL_CLOSES = new Map([[4001, 'unauthorized'], [4002, 'replaced']]);
 
 /**
  * Events: `state` (detail: 'connecting'|'open'|'reconnecting'|'unauthorized'|'replaced'|'closed'),
- * `welcome` (detail: {welcome, resumed}), `message` (detail: every message), and one event per
+ * `welcome` (detail: {welcome, resumed, url}), `message` (detail: every message), and one event per
  * message type (`offer`, `control`, `presence`, ...) with the message as detail.
+ *
+ * With several `urls` (a primary, then standbys; an appliance also names its standby in
+ * `welcome`), the client moves on after failed attempts and returns to the first once it answers.
  */
 export class SignalClient extends EventTarget {
-  #url;
+  /** @type {string[]} */
+  #urls;
+  #current = 0;
+  #failures = 0;
+  #welcomedHere = false;
+  #probeTimer = 0;
   #token;
   #client;
   /** @type {WebSocket|null} */
@@ -40,17 +52,19 @@ export class SignalClient extends EventTarget {
   #pending = [];
 
   /**
-   * @param {{url?: string, token: string, client?: string}} options
-   *   url defaults to this page's origin at /signal (wss on https)
+   * @param {{urls?: string[], token: string, client?: string}} options
+   *   urls default to this page's origin at /signal (wss on https)
    */
-  constructor({ url, token, client }) {
+  constructor({ urls, token, client }) {
     super();
-    this.#url = url ?? `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/signal`;
+    this.#urls = urls?.length ? [...urls] : [`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/signal`];
     this.#token = token;
     this.#client = client ?? navigator.userAgent;
   }
 
   get state() { return this.#state; }
+  /** The appliance this client talks to now. */
+  get url() { return this.#urls[this.#current]; }
   get sessionId() { return this.#welcome?.sessionId ?? null; }
   /** @returns {Welcome|null} */
   get welcome() { return this.#welcome; }
@@ -58,8 +72,9 @@ export class SignalClient extends EventTarget {
   connect() {
     if (this.#state !== 'idle' && this.#state !== 'reconnecting') return;
     this.#setState(this.#attempt === 0 ? 'connecting' : 'reconnecting');
-    const ws = new WebSocket(this.#url);
+    const ws = new WebSocket(this.url);
     this.#ws = ws;
+    this.#welcomedHere = false;
     ws.onopen = () => {
       const hello = { type: 'hello', token: this.#token, client: this.#client };
       if (this.#resumeToken) hello.resume = this.#resumeToken;
@@ -82,6 +97,7 @@ export class SignalClient extends EventTarget {
   close() {
     clearTimeout(this.#retryTimer);
     clearInterval(this.#pingTimer);
+    clearInterval(this.#probeTimer);
     this.#setState('closed');
     this.#ws?.close(1000, 'bye');
   }
@@ -106,9 +122,13 @@ export class SignalClient extends EventTarget {
     this.#welcome = welcome;
     this.#resumeToken = welcome.resumeToken;
     this.#attempt = 0;
+    this.#failures = 0;
+    this.#welcomedHere = true;
+    if (welcome.standby && !this.#urls.includes(welcome.standby)) this.#urls.push(welcome.standby);
     this.#setState('open');
     this.#startHeartbeat(welcome.heartbeatMs);
-    this.dispatchEvent(new CustomEvent('welcome', { detail: { welcome, resumed } }));
+    this.#watchPrimary();
+    this.dispatchEvent(new CustomEvent('welcome', { detail: { welcome, resumed, url: this.url } }));
     const pending = this.#pending;
     this.#pending = [];
     pending.forEach((m) => this.send(m));
@@ -135,10 +155,42 @@ export class SignalClient extends EventTarget {
       this.#setState(final);
       return;
     }
+    if (!this.#welcomedHere) this.#failures++;
+    if (this.#failures >= ATTEMPTS_PER_URL && this.#urls.length > 1) {
+      this.#moveTo((this.#current + 1) % this.#urls.length);
+    }
     const delay = BACKOFF_MS[Math.min(this.#attempt, BACKOFF_MS.length - 1)] * (0.75 + Math.random() / 2);
     this.#attempt++;
     this.#setState('reconnecting');
     this.#retryTimer = setTimeout(() => this.connect(), delay);
+  }
+
+  /** Sessions belong to one appliance: on another one we start afresh. */
+  #moveTo(index) {
+    this.#current = index;
+    this.#failures = 0;
+    this.#resumeToken = null;
+  }
+
+  /** While on a standby, check now and then whether the primary answers again, and go back to it. */
+  #watchPrimary() {
+    clearInterval(this.#probeTimer);
+    if (this.#current === 0) return;
+    this.#probeTimer = setInterval(() => {
+      const probe = new WebSocket(this.#urls[0]);
+      probe.onopen = () => {
+        probe.close(1000, 'probe');
+        clearInterval(this.#probeTimer);
+        const current = this.#ws;
+        this.#moveTo(0);
+        this.#ws = null;
+        current?.close(1000, 'back to the primary');
+        this.#attempt = 0;
+        this.#state = 'idle';
+        this.connect();
+      };
+      probe.onerror = () => {};
+    }, PRIMARY_PROBE_MS);
   }
 
   #setState(state) {

@@ -1,7 +1,7 @@
 // The operator's console state, free of the DOM: which sites are watched, their peer
 // connections (the site offers, we answer), who controls what, and teleop to the primary.
 
-import { SignalClient } from '../lib/signal-client.js';
+import { Sitewatch } from '../lib/sitewatch.js';
 import { PeerLink } from '../lib/peer.js';
 
 export const MAX_TILES = 16;
@@ -24,6 +24,8 @@ export class Console extends EventTarget {
   operators = new Map();
   /** @type {string[]} */
   watched = [];
+  /** The library session; media signaling goes through its raw `signal`. */
+  sitewatch;
   #signal;
   #teleopSeq = 0;
   #teleopTimer = 0;
@@ -31,12 +33,17 @@ export class Console extends EventTarget {
   #command = null;
   #sentAt = new Map();
 
-  /** @param {{token: string, sites: {id: string, name: string, location?: string, online: boolean}[]}} options */
-  constructor({ token, sites }) {
+  /**
+   * @param {{token: string, sites: {id: string, name: string, location?: string, online: boolean}[],
+   *   urls?: string[]}} options urls: appliances to try in order (default: this page's own)
+   */
+  constructor({ token, sites, urls }) {
     super();
     for (const s of sites) this.sites.set(s.id, this.#view(s));
-    this.#signal = new SignalClient({ token, client: 'sitewatch operator app' });
-    const on = (type, handler) => this.#signal.addEventListener(type, (e) => handler(e.detail));
+    this.sitewatch = new Sitewatch({ token, urls, client: 'sitewatch operator app' });
+    this.#signal = this.sitewatch.signal;
+    // Messages with a `link` belong to the library's data connections, not to our media.
+    const on = (type, handler) => this.#signal.addEventListener(type, (e) => !e.detail?.link && handler(e.detail));
     on('state', (state) => {
       this.dispatchEvent(new CustomEvent('signal', { detail: state }));
       if (state === 'unauthorized') this.dispatchEvent(new Event('unauthorized'));
@@ -199,6 +206,7 @@ export class Console extends EventTarget {
     link.addEventListener('datachannel', (e) => this.#channel(site, e.detail));
     link.addEventListener('state', () => this.#changed(site.id));
     link.addEventListener('stats', () => this.#changed(site.id));
+    this.sitewatch.attach(sessionId, link.pc);
     return link;
   }
 
@@ -252,6 +260,7 @@ export class Console extends EventTarget {
 
   #closeLink(site, bye) {
     if (!site?.link) return;
+    this.sitewatch.attach(site.link.peerId, null);
     site.link.close({ bye });
     site.link = null;
     site.stream = null;

@@ -32,7 +32,7 @@ export class Intercom extends EventTarget {
   constructor(signal) {
     super();
     this.#signal = signal;
-    const on = (type, handler) => signal.addEventListener(type, (e) => handler(e.detail));
+    const on = (type, handler) => signal.addEventListener(type, (e) => !e.detail?.link && handler(e.detail));
     on('room', (m) => this.#roomJoined(m));
     on('room-event', (m) => this.#roomEvent(m));
     on('offer', (m) => this.#offer(m));

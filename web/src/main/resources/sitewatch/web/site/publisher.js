@@ -1,7 +1,7 @@
 // The site's publishing state, free of the DOM: one peer connection per watching operator,
 // high tier to the primary and low tier to every backup, teleop accepted only from the primary.
 
-import { SignalClient } from '../lib/signal-client.js';
+import { Sitewatch } from '../lib/sitewatch.js';
 import { PeerLink } from '../lib/peer.js';
 import { applyTier, DEFAULT_TIERS } from '../lib/tiers.js';
 
@@ -22,17 +22,21 @@ export class Publisher extends EventTarget {
   primary = null;
   siteId = null;
   teleop = { accepted: 0, refused: 0, last: null };
+  /** The library session; media signaling goes through its raw `signal`. */
+  sitewatch;
   #signal;
   #stream;
   #tiers = DEFAULT_TIERS;
   #reoffers = new Map();
 
-  /** @param {{token: string, stream: MediaStream}} options */
-  constructor({ token, stream }) {
+  /** @param {{token: string, stream: MediaStream, urls?: string[]}} options */
+  constructor({ token, stream, urls }) {
     super();
     this.#stream = stream;
-    this.#signal = new SignalClient({ token, client: 'sitewatch site app' });
-    const on = (type, handler) => this.#signal.addEventListener(type, (e) => handler(e.detail));
+    this.sitewatch = new Sitewatch({ token, urls, client: 'sitewatch site app' });
+    this.#signal = this.sitewatch.signal;
+    // Messages with a `link` belong to the library's data connections, not to our media.
+    const on = (type, handler) => this.#signal.addEventListener(type, (e) => !e.detail?.link && handler(e.detail));
     on('state', (state) => this.dispatchEvent(new CustomEvent('signal', { detail: state })));
     on('welcome', ({ welcome, resumed }) => this.#welcomed(welcome, resumed));
     on('watcher', (m) => (m.event === 'joined' ? this.#addViewer(m.peer) : this.#removeViewer(m.peer.sessionId)));
@@ -113,6 +117,7 @@ export class Publisher extends EventTarget {
     viewer.teleop.onmessage = (e) => this.#teleopFrom(viewer, e.data);
     link.addEventListener('state', () => this.#changed());
     link.addEventListener('stats', () => this.#changed());
+    this.sitewatch.attach(peer.sessionId, link.pc);
     this.viewers.set(peer.sessionId, viewer);
     link.offer().then(() => this.#applyTier(viewer)).catch(() => link.close());
     this.#changed();
@@ -124,6 +129,7 @@ export class Publisher extends EventTarget {
     const viewer = this.viewers.get(sessionId);
     if (!viewer) return;
     viewer.link.close();
+    this.sitewatch.attach(sessionId, null);
     this.viewers.delete(sessionId);
     this.#changed();
   }
