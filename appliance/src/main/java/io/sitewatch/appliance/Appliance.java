@@ -9,6 +9,8 @@ import io.sitewatch.appliance.auth.Passwords;
 import io.sitewatch.appliance.config.Config;
 import io.sitewatch.appliance.config.ConfigException;
 import io.sitewatch.appliance.config.ConfigLoader;
+import io.sitewatch.appliance.discovery.Discovery;
+import io.sitewatch.appliance.discovery.LanAddress;
 import io.sitewatch.appliance.http.WebServer;
 import io.sitewatch.appliance.media.MediaSettings;
 import io.sitewatch.appliance.metrics.Metrics;
@@ -116,6 +118,8 @@ public final class Appliance implements AutoCloseable {
         opened.push(admin);
         admin.start();
 
+        announceOnTheLan(config);
+
         ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "timers");
             t.setDaemon(true);
@@ -128,6 +132,40 @@ public final class Appliance implements AutoCloseable {
         timers.scheduleWithFixedDelay(guard("event retention",
                 () -> store.events().prune(clock.instant().minus(EVENT_RETENTION))), 5, 24 * 60, TimeUnit.MINUTES);
         LOG.info("sitewatch {} ready on {} (data in {})", Version.get(), baseUrl(), dataDir);
+    }
+
+    /** mDNS in the background (it can take a second); only where the LAN can reach us. */
+    private void announceOnTheLan(Config config) throws UnknownHostException {
+        if (!config.discovery().mdns() || InetAddress.getByName(config.http().bind()).isLoopbackAddress()) {
+            return;
+        }
+        java.util.concurrent.atomic.AtomicReference<Discovery> announced = new java.util.concurrent.atomic.AtomicReference<>();
+        opened.push(() -> {
+            Discovery d = announced.getAndSet(null);
+            if (d != null) {
+                d.close();
+            }
+        });
+        Thread thread = new Thread(() -> {
+            try {
+                InetAddress address = LanAddress.find(config.http().bind()).orElse(null);
+                if (address == null) {
+                    LOG.info("no LAN address to announce on (mDNS)");
+                    return;
+                }
+                String host = InetAddress.getLocalHost().getHostName();
+                Map<String, String> txt = new LinkedHashMap<>();
+                txt.put("host", host);
+                txt.put("url", "https://" + address.getHostAddress() + ":" + web.port() + "/");
+                txt.put("version", Version.get());
+                txt.put("ca", tls == null ? "" : tls.fingerprintSha256());
+                announced.set(Discovery.announce(address, "sitewatch " + host, web.port(), txt));
+            } catch (java.io.IOException e) {
+                LOG.warn("cannot announce on the LAN (mDNS): {}", e.getMessage());
+            }
+        }, "mdns");
+        thread.setDaemon(true);
+        thread.start();
     }
 
     public Path dataDir() {

@@ -3,6 +3,7 @@ package io.sitewatch.cli;
 import io.sitewatch.appliance.Version;
 import io.sitewatch.appliance.config.ConfigException;
 import io.sitewatch.cli.client.AdminException;
+import io.sitewatch.cli.commands.DiscoverCommand;
 import io.sitewatch.cli.commands.GroupCommand;
 import io.sitewatch.cli.commands.OperatorCommand;
 import io.sitewatch.cli.commands.RoomCommand;
@@ -18,7 +19,7 @@ import picocli.CommandLine.Command;
 @Command(name = "sitewatch", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "On-prem appliance for live multi-site monitoring over WebRTC.",
         subcommands = {ServeCommand.class, SiteCommand.class, GroupCommand.class, OperatorCommand.class,
-                RoomCommand.class,
+                RoomCommand.class, DiscoverCommand.class,
                 SessionsCommand.class,
                 CommandLine.HelpCommand.class},
         footerHeading = "%nExit codes:%n",

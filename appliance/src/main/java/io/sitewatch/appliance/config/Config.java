@@ -9,7 +9,8 @@ import java.util.Objects;
  * defaults, then {@code sitewatch.conf} (TOML), then {@code SITEWATCH_*} environment variables,
  * then command-line flags. Each component receives only its own section.
  */
-public record Config(Http http, Tls tls, Ice ice, Tiers tiers, Intercom intercom, SignalSettings signal, Auth auth) {
+public record Config(Http http, Tls tls, Ice ice, Tiers tiers, Intercom intercom, Discovery discovery,
+                     SignalSettings signal, Auth auth) {
 
     public Config {
         Objects.requireNonNull(http, "http");
@@ -17,13 +18,14 @@ public record Config(Http http, Tls tls, Ice ice, Tiers tiers, Intercom intercom
         Objects.requireNonNull(ice, "ice");
         Objects.requireNonNull(tiers, "tiers");
         Objects.requireNonNull(intercom, "intercom");
+        Objects.requireNonNull(discovery, "discovery");
         Objects.requireNonNull(signal, "signal");
         Objects.requireNonNull(auth, "auth");
     }
 
     public static Config defaults() {
         return new Config(Http.defaults(), Tls.defaults(), Ice.defaults(), Tiers.defaults(), Intercom.defaults(),
-                SignalSettings.defaults(), Auth.defaults());
+                Discovery.defaults(), SignalSettings.defaults(), Auth.defaults());
     }
 
     /**
@@ -131,6 +133,13 @@ public record Config(Http http, Tls tls, Ice ice, Tiers tiers, Intercom intercom
             if (height < 0 || kbps < 30 || fps < 1 || fps > 60) {
                 throw new IllegalArgumentException("a tier needs height >= 0 (0 = native), kbps >= 30, fps 1-60");
             }
+        }
+    }
+
+    /** @param mdns announce the appliance on the LAN (mDNS/DNS-SD); never done on a loopback bind */
+    public record Discovery(boolean mdns) {
+        static Discovery defaults() {
+            return new Discovery(true);
         }
     }
 
