@@ -3,6 +3,7 @@ package io.sitewatch.cli.commands;
 import io.sitewatch.appliance.admin.AdminServer;
 import io.sitewatch.cli.client.AdminClient;
 import io.sitewatch.cli.client.AdminException;
+import io.sitewatch.cli.client.SocketTransport;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -18,6 +19,6 @@ public final class DataDirOption {
     }
 
     public AdminClient client() throws AdminException {
-        return new AdminClient(dataDir.resolve(AdminServer.SOCKET_NAME));
+        return new AdminClient(new SocketTransport(dataDir.resolve(AdminServer.SOCKET_NAME)));
     }
 }
