@@ -20,6 +20,7 @@ import io.sitewatch.cli.commands.ServeCommand;
 import io.sitewatch.cli.commands.SessionsCommand;
 import io.sitewatch.cli.commands.SiteCommand;
 import io.sitewatch.cli.commands.StatusCommand;
+import io.sitewatch.cli.commands.WatchCommand;
 import java.io.PrintWriter;
 import java.nio.file.NoSuchFileException;
 import java.util.List;
@@ -32,7 +33,7 @@ import picocli.CommandLine.Command;
         description = "On-prem appliance for live multi-site monitoring over WebRTC.",
         subcommands = {ServeCommand.class, StatusCommand.class, SiteCommand.class,
                 OperatorCommand.class, SessionsCommand.class, LinksCommand.class, ControlCommand.class,
-                RoomsCommand.class, KickCommand.class, ReleaseCommand.class, EventsCommand.class,
+                RoomsCommand.class, WatchCommand.class, KickCommand.class, ReleaseCommand.class, EventsCommand.class,
                 CertCommand.class, ConfigCommand.class, CompletionCommand.class, ManCommand.class,
                 CommandLine.HelpCommand.class},
         footerHeading = "%nExit codes:%n",
