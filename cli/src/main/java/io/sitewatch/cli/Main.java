@@ -18,6 +18,7 @@ import io.sitewatch.cli.commands.ReleaseCommand;
 import io.sitewatch.cli.commands.RoomsCommand;
 import io.sitewatch.cli.commands.ServeCommand;
 import io.sitewatch.cli.commands.SessionsCommand;
+import io.sitewatch.cli.commands.ShellCommand;
 import io.sitewatch.cli.commands.SiteCommand;
 import io.sitewatch.cli.commands.StatusCommand;
 import io.sitewatch.cli.commands.WatchCommand;
@@ -31,7 +32,7 @@ import picocli.CommandLine.Command;
 @Command(name = "sitewatch", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         scope = CommandLine.ScopeType.INHERIT,
         description = "On-prem appliance for live multi-site monitoring over WebRTC.",
-        subcommands = {ServeCommand.class, StatusCommand.class, SiteCommand.class,
+        subcommands = {ServeCommand.class, ShellCommand.class, StatusCommand.class, SiteCommand.class,
                 OperatorCommand.class, SessionsCommand.class, LinksCommand.class, ControlCommand.class,
                 RoomsCommand.class, WatchCommand.class, KickCommand.class, ReleaseCommand.class, EventsCommand.class,
                 CertCommand.class, ConfigCommand.class, CompletionCommand.class, ManCommand.class,
