@@ -30,16 +30,21 @@ public final class OperatorCommand {
         return "/v1/operators/" + URLEncoder.encode(name, StandardCharsets.UTF_8);
     }
 
+    /** Refuses {@code --password-stdin} in the shell, whose standard input is the terminal or the script. */
+    static void checkPasswordSource(Context context, boolean fromStdin) {
+        if (fromStdin && context.inShell()) {
+            throw new IllegalArgumentException("--password-stdin does not work inside the shell; leave it out and "
+                    + "type the password when asked");
+        }
+    }
+
     /**
      * The new password: the first line of standard input with {@code --password-stdin} (scripts), else asked twice
      * on the terminal without echo. Never an argument, so it stays out of argv and shell history.
      */
     static String newPassword(Context context, boolean fromStdin, String name) throws IOException {
+        checkPasswordSource(context, fromStdin);
         if (fromStdin) {
-            if (context.inShell()) {
-                throw new IllegalArgumentException("--password-stdin does not work inside the shell; leave it out "
-                        + "and type the password when asked");
-            }
             String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
             if (line == null || line.isEmpty()) {
                 throw new IllegalArgumentException("no password on standard input");
@@ -104,6 +109,7 @@ public final class OperatorCommand {
 
         @Override
         void run(AdminClient client) throws Exception {
+            checkPasswordSource(context(), passwordStdin);
             client.get(path(name), OperatorView.class); // an unknown name fails before the questions
             client.post(path(name) + "/password", new PasswordRequest(newPassword(context(), passwordStdin, name)),
                     Map.class);

@@ -1,5 +1,6 @@
 package io.sitewatch.cli.shell;
 
+import io.sitewatch.cli.commands.CommandFactory;
 import io.sitewatch.cli.commands.Context;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -158,14 +159,24 @@ public final class Shell {
         return root.execute(words.toArray(String[]::new));
     }
 
-    /** Commands, options and live values from picocli; the shell's own words; nothing that does not run here. */
+    /**
+     * Commands, options and live values from picocli, and the shell's own words. Options only once a dash is
+     * typed, so Tab after a command lists what comes next rather than --help and --json; nothing that does not
+     * run here. picocli completes by parsing the line with a new CommandLine around the tree it is given, which
+     * would take the shell's writers away from the commands: it gets a tree of its own.
+     */
     private Completer completer() {
-        Completer commands = new PicocliJLineCompleter(root.getCommandSpec());
+        CommandLine tree = new CommandLine(root.getCommandSpec().userObject(), new CommandFactory(context));
+        Completer commands = new PicocliJLineCompleter(tree.getCommandSpec());
         return (reader, line, candidates) -> {
             List<Candidate> found = new ArrayList<>();
             commands.complete(reader, line, found);
             boolean firstWord = line.wordIndex() == 0;
-            found.stream().filter(c -> !(firstWord && NOT_HERE.contains(c.value()))).forEach(candidates::add);
+            boolean option = line.word().startsWith("-");
+            found.stream()
+                    .filter(c -> option || !c.value().startsWith("-"))
+                    .filter(c -> !(firstWord && NOT_HERE.contains(c.value())))
+                    .forEach(candidates::add);
             if (firstWord) {
                 LEAVE.forEach(word -> candidates.add(new Candidate(word)));
             }

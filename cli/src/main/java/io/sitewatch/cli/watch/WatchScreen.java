@@ -80,11 +80,15 @@ final class WatchScreen {
         return lines.stream().limit(height).map(l -> l.columnSubSequence(0, width)).toList();
     }
 
+    /** The state in one line; shorter on narrow terminals, with the keys when there is room. */
     private static AttributedString title(WatchModel model, View view, String clock, int width) {
         List<SiteRow> all = model.sites();
         long online = all.stream().filter(r -> r.state().equals("online")).count();
         String left = String.format(" sitewatch watch · %s · %d/%d sites online · %d operators · %s", view.appliance(),
                 online, all.size(), model.operatorsOnline(), clock);
+        if (left.length() > width) {
+            left = String.format(" %d/%d online · %d ops · %s", online, all.size(), model.operatorsOnline(), clock);
+        }
         String right = "q quit  / filter  s sort  r reload ";
         if (left.length() + 1 + right.length() > width) {
             return new AttributedString(left + " ".repeat(Math.max(0, width - left.length())), TITLE);
