@@ -35,6 +35,8 @@ public final class FakeAdmin implements AdminTransport {
     /** Counted down when a stream has been opened and its canned lines read: the command is now waiting. */
     public volatile CountDownLatch streaming = new CountDownLatch(1);
     private volatile AdminException failure;
+    /** When set, streams end once it opens (as when the appliance stops) instead of staying open. */
+    public volatile CountDownLatch streamsEndOn;
 
     public FakeAdmin answer(String request, String json) {
         return answer(request, 200, json);
@@ -56,7 +58,7 @@ public final class FakeAdmin implements AdminTransport {
         return this;
     }
 
-    /** Every connection fails like this from now on (not running, permission denied). */
+    /** Every connection and request fails like this from now on (not running, permission denied). */
     public FakeAdmin failWith(AdminException e) {
         failure = e;
         return this;
@@ -91,6 +93,7 @@ public final class FakeAdmin implements AdminTransport {
 
     @Override
     public Reply exchange(String method, String path, byte[] json) throws AdminException {
+        failIfTold();
         calls.add(new Call(method, path, json == null ? null : new String(json, StandardCharsets.UTF_8)));
         Reply reply = answers.get(method + " " + path);
         if (reply == null) {
@@ -105,6 +108,7 @@ public final class FakeAdmin implements AdminTransport {
 
     @Override
     public InputStream open(String path) throws AdminException {
+        failIfTold();
         calls.add(new Call("STREAM", path, null));
         String lines = streams.get(path.replaceFirst("\\?.*", ""));
         if (lines == null) {
@@ -125,14 +129,21 @@ public final class FakeAdmin implements AdminTransport {
                     return canned.read(b, off, len);
                 }
                 streaming.countDown();
+                CountDownLatch end = streamsEndOn;
                 try {
-                    new CountDownLatch(1).await(); // an open stream with nothing new, until interrupted
+                    (end == null ? new CountDownLatch(1) : end).await(); // open with nothing new, until it ends
                 } catch (InterruptedException e) {
                     throw new InterruptedIOException();
                 }
                 return -1;
             }
         };
+    }
+
+    private void failIfTold() throws AdminException {
+        if (failure != null) {
+            throw failure;
+        }
     }
 
     @Override

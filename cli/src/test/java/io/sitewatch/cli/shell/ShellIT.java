@@ -7,6 +7,7 @@ import io.sitewatch.appliance.admin.AdminServer;
 import io.sitewatch.appliance.config.ConfigLoader;
 import io.sitewatch.appliance.registry.Registry;
 import io.sitewatch.cli.Main;
+import io.sitewatch.cli.ScriptedTerminal;
 import io.sitewatch.cli.SignalPeer;
 import io.sitewatch.cli.client.SocketTransport;
 import io.sitewatch.cli.commands.Context;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sitewatch.cli.AdminFixtures;
 import io.sitewatch.cli.FakeAdmin;
 import io.sitewatch.cli.Main;
+import io.sitewatch.cli.ScriptedTerminal;
 import io.sitewatch.cli.client.AdminException;
 import io.sitewatch.cli.commands.Context;
 import java.io.ByteArrayInputStream;

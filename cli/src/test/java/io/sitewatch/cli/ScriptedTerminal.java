@@ -1,4 +1,4 @@
-package io.sitewatch.cli.shell;
+package io.sitewatch.cli;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -7,6 +7,7 @@ import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.regex.Pattern;
 import org.jline.terminal.Size;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.impl.ExternalTerminal;
@@ -15,15 +16,16 @@ import org.jline.terminal.impl.ExternalTerminal;
  * A terminal over pipes: the test types keys and reads everything the shell wrote. Polls, never sleeps. A dumb
  * one is what a shell gets with TERM=dumb; an xterm one edits lines (and completes) as over SSH.
  */
-final class ScriptedTerminal implements AutoCloseable {
+public final class ScriptedTerminal implements AutoCloseable {
 
     static final Duration WAIT = Duration.ofSeconds(10);
+    private static final Pattern ESCAPES = Pattern.compile("\u001b(\\[[0-9;?]*[ -/]*[@-~]|[()][0-9A-Za-z]|[=>])");
 
     private final PipedOutputStream keys = new PipedOutputStream();
     private final ByteArrayOutputStream written = new ByteArrayOutputStream();
-    final Terminal terminal;
+    public final Terminal terminal;
 
-    ScriptedTerminal(String type) throws IOException {
+    public ScriptedTerminal(String type) throws IOException {
         PipedInputStream in = new PipedInputStream(keys, 64 * 1024);
         OutputStream out = new OutputStream() {
             @Override
@@ -45,19 +47,36 @@ final class ScriptedTerminal implements AutoCloseable {
         terminal.setSize(new Size(120, 40));
     }
 
-    void type(String text) throws IOException {
+    public void type(String text) throws IOException {
         keys.write(text.getBytes(StandardCharsets.UTF_8));
         keys.flush();
     }
 
-    String screen() {
+    public String screen() {
         synchronized (written) {
             return written.toString(StandardCharsets.UTF_8);
         }
     }
 
+    /** Everything written, without escape sequences: what a full-screen view drew, as text runs. */
+    public String text() {
+        return ESCAPES.matcher(screen()).replaceAll("");
+    }
+
+    /** Waits until the output, escape sequences left out, shows this; for full-screen views. */
+    public void awaitText(String expected) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (text().contains(expected)) {
+                return;
+            }
+            Thread.sleep(10); // polling for output, with a deadline
+        }
+        throw new AssertionError("no '" + expected + "' within " + WAIT + "; the text:\n" + text());
+    }
+
     /** Waits until the shell has written this (after {@code from} characters of output); returns all output. */
-    String await(String expected, int from) throws InterruptedException {
+    public String await(String expected, int from) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (System.nanoTime() < deadline) {
             String screen = screen();
@@ -69,7 +88,7 @@ final class ScriptedTerminal implements AutoCloseable {
         throw new AssertionError("no '" + expected + "' within " + WAIT + "; the screen:\n" + screen());
     }
 
-    String await(String expected) throws InterruptedException {
+    public String await(String expected) throws InterruptedException {
         return await(expected, 0);
     }
 
