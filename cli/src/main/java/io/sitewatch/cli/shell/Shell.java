@@ -65,7 +65,8 @@ public final class Shell {
         LineReaderBuilder builder = LineReaderBuilder.builder().terminal(terminal).appName("sitewatch")
                 .parser(parser).completer(completer())
                 .variable(LineReader.HISTORY_FILE_SIZE, 5000)
-                .option(LineReader.Option.HISTORY_IGNORE_SPACE, true);
+                .option(LineReader.Option.HISTORY_IGNORE_SPACE, true)
+                .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true); // a '!' in a site name stays a '!'
         historyFile(terminal.writer()).ifPresent(file -> builder.variable(LineReader.HISTORY_FILE, file));
         LineReader reader = builder.build();
         Prompt prompt = new Prompt(context, dataDir, terminal);
