@@ -21,6 +21,7 @@ final class Tmux implements AutoCloseable {
     static final Duration WAIT = Duration.ofSeconds(30);
 
     private final String server = "sitewatch-e2e-" + UUID.randomUUID();
+    private Path socket;
 
     /** Runs the command in a new window of this size; the window closes when the command exits. */
     static Tmux start(int columns, int rows, List<String> command) throws Exception {
@@ -32,6 +33,7 @@ final class Tmux implements AutoCloseable {
                 "-y", Integer.toString(rows)));
         args.add(String.join(" ", command.stream().map(Tmux::quote).toList()));
         tmux.tmux(args.toArray(String[]::new));
+        tmux.socket = Path.of(tmux.tmux("display-message", "-p", "#{socket_path}").strip());
         return tmux;
     }
 
@@ -93,9 +95,12 @@ final class Tmux implements AutoCloseable {
         return "'" + word.replace("'", "'\\''") + "'";
     }
 
-    /** Stops this test's tmux server only, and with it whatever still runs in its window. */
+    /** Stops this test's tmux server only, and with it whatever still runs in its window; removes its socket. */
     @Override
     public void close() throws Exception {
         run("kill-server");
+        if (socket != null) {
+            Files.deleteIfExists(socket);
+        }
     }
 }
