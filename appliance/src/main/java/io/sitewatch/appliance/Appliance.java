@@ -3,6 +3,7 @@ package io.sitewatch.appliance;
 import io.sitewatch.appliance.admin.AdminApi;
 import io.sitewatch.appliance.admin.AdminServer;
 import io.sitewatch.appliance.admin.EventHub;
+import io.sitewatch.appliance.admin.dto.AdminDto.CaCertificate;
 import io.sitewatch.appliance.admin.dto.AdminDto.Status;
 import io.sitewatch.appliance.auth.LoginThrottle;
 import io.sitewatch.appliance.auth.Passwords;
@@ -22,9 +23,11 @@ import io.sitewatch.appliance.store.Operator;
 import io.sitewatch.appliance.store.Site;
 import io.sitewatch.appliance.store.Store;
 import io.sitewatch.appliance.store.sqlite.SqliteStore;
+import io.sitewatch.appliance.tls.HostNames;
 import io.sitewatch.appliance.tls.TlsMaterial;
 import io.sitewatch.appliance.tls.TlsSettings;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
@@ -37,6 +40,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -113,8 +117,9 @@ public final class Appliance implements AutoCloseable {
         web.start();
         opened.push(core::shutdown); // sessions get 1001 before the server stops
 
-        admin = new AdminServer(dataDir, new AdminApi(registry, core, store, hub, () -> status(clock),
-                () -> ConfigLoader.toToml(config)));
+        DiskUsage disk = new DiskUsage(dataDir, clock);
+        admin = new AdminServer(dataDir, new AdminApi(registry, core, store, hub, () -> status(clock, disk),
+                () -> ConfigLoader.toToml(config), this::caCertificate));
         opened.push(admin);
         admin.start();
 
@@ -203,8 +208,8 @@ public final class Appliance implements AutoCloseable {
     }
 
     /** The CA file to install on devices, when the appliance made its own certificate. */
-    public java.util.Optional<Path> caFile() {
-        return tls == null ? java.util.Optional.empty() : tls.caPemFile();
+    public Optional<Path> caFile() {
+        return tls == null ? Optional.empty() : tls.caPemFile();
     }
 
     private Map<String, Object> health(Clock clock) {
@@ -218,11 +223,34 @@ public final class Appliance implements AutoCloseable {
         return body;
     }
 
-    private Status status(Clock clock) {
+    /** The URL other devices use: a name the certificate covers other than localhost, when there is one. */
+    public String deviceUrl() {
+        if (tls == null) {
+            return baseUrl();
+        }
+        String host = HostNames.deviceHost(tls.subjectAltNames());
+        return "https://" + (host.contains(":") ? "[" + host + "]" : host) + (web.port() == 443 ? "" : ":" + web.port());
+    }
+
+    private Status status(Clock clock, DiskUsage disk) {
         long dropped = store instanceof SqliteStore sqlite ? sqlite.droppedEvents() : 0;
+        DiskUsage.Figures figures = disk.measure();
         return new Status(Version.get(), startedAt, Duration.between(startedAt, clock.instant()).toSeconds(),
-                dataDir.toString(), baseUrl(), web.tls(), web.port(), web.redirectPort(), core.sessionCounts(),
-                registry.sites().size(), registry.operators().size(), dropped);
+                dataDir.toString(), baseUrl(), deviceUrl(), web.tls(), web.port(), web.redirectPort(),
+                admin.socket().toString(), core.sessionCounts(), registry.sites().size(), registry.operators().size(),
+                dropped, figures.usedBytes(), figures.freeBytes(), figures.totalBytes());
+    }
+
+    private Optional<CaCertificate> caCertificate() {
+        Optional<Path> file = caFile();
+        if (file.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new CaCertificate(Files.readString(file.get()), tls.fingerprintSha256()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file.get(), e);
+        }
     }
 
     @Override

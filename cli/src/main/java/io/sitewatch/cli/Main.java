@@ -3,33 +3,63 @@ package io.sitewatch.cli;
 import io.sitewatch.appliance.Version;
 import io.sitewatch.appliance.config.ConfigException;
 import io.sitewatch.cli.client.AdminException;
+import io.sitewatch.cli.commands.CertCommand;
+import io.sitewatch.cli.commands.CommandFactory;
+import io.sitewatch.cli.commands.CompletionCommand;
+import io.sitewatch.cli.commands.ConfigCommand;
+import io.sitewatch.cli.commands.Context;
+import io.sitewatch.cli.commands.ControlCommand;
 import io.sitewatch.cli.commands.DiscoverCommand;
+import io.sitewatch.cli.commands.EventsCommand;
 import io.sitewatch.cli.commands.GroupCommand;
+import io.sitewatch.cli.commands.KickCommand;
+import io.sitewatch.cli.commands.LinksCommand;
+import io.sitewatch.cli.commands.ManCommand;
 import io.sitewatch.cli.commands.OperatorCommand;
+import io.sitewatch.cli.commands.ReleaseCommand;
 import io.sitewatch.cli.commands.RoomCommand;
+import io.sitewatch.cli.commands.RoomsCommand;
 import io.sitewatch.cli.commands.ServeCommand;
 import io.sitewatch.cli.commands.SessionsCommand;
+import io.sitewatch.cli.commands.ShellCommand;
 import io.sitewatch.cli.commands.SiteCommand;
+import io.sitewatch.cli.commands.StatusCommand;
+import io.sitewatch.cli.commands.WatchCommand;
 import java.io.PrintWriter;
 import java.nio.file.NoSuchFileException;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code sitewatch}: the one entry point of the fat jar. The only place that calls {@link System#exit}. */
 @Command(name = "sitewatch", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
+        scope = CommandLine.ScopeType.INHERIT,
         description = "On-prem appliance for live multi-site monitoring over WebRTC.",
-        subcommands = {ServeCommand.class, SiteCommand.class, GroupCommand.class, OperatorCommand.class,
-                RoomCommand.class, DiscoverCommand.class,
-                SessionsCommand.class,
+        subcommands = {ServeCommand.class, ShellCommand.class, StatusCommand.class, SiteCommand.class,
+                GroupCommand.class, OperatorCommand.class, SessionsCommand.class, LinksCommand.class,
+                ControlCommand.class, RoomsCommand.class, RoomCommand.class, WatchCommand.class, KickCommand.class,
+                ReleaseCommand.class, EventsCommand.class, CertCommand.class, ConfigCommand.class,
+                CompletionCommand.class, ManCommand.class, DiscoverCommand.class,
                 CommandLine.HelpCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {"  0  done", "  1  refused or failed (the message says why)", "  2  bad arguments",
                 "  3  the appliance is not running", "  4  permission denied on the admin socket"})
-public final class Main {
+public final class Main implements Context.Holder {
 
     public static final int REFUSED = 1;
     public static final int NOT_RUNNING = 3;
     public static final int DENIED = 4;
+
+    private final Context context;
+
+    private Main(Context context) {
+        this.context = context;
+    }
+
+    @Override
+    public Context context() {
+        return context;
+    }
 
     public static void main(String[] args) {
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
@@ -37,17 +67,27 @@ public final class Main {
 
     /** Runs one command line; tests call this with their own writers. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        return commandLine(out, err).execute(args);
+        try (Context context = Context.standard()) {
+            return commandLine(out, err, context).execute(args);
+        }
     }
 
-    public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
-        CommandLine cli = new CommandLine(new Main());
+    /** The command tree, as one-shot runs and the shell use it. */
+    public static CommandLine commandLine(PrintWriter out, PrintWriter err, Context context) {
+        CommandLine cli = new CommandLine(new Main(context), new CommandFactory(context));
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("sitewatch: " + message(e));
             commandLine.getErr().flush();
             return exitCode(e);
+        });
+        cli.setParameterExceptionHandler((e, args) -> {
+            CommandLine where = e.getCommandLine();
+            where.getErr().println("sitewatch: " + e.getMessage().lines().findFirst().orElse("bad arguments")
+                    + suggestions(e) + " (see '" + helpFor(where, context) + "')");
+            where.getErr().flush();
+            return where.getCommandSpec().exitCodeOnInvalidInput();
         });
         return cli;
     }
@@ -72,6 +112,26 @@ public final class Main {
         }
         String text = e.getMessage() == null ? e.toString() : e.getMessage();
         return text.lines().findFirst().orElse(text);
+    }
+
+    private static String suggestions(CommandLine.ParameterException e) {
+        if (e instanceof CommandLine.UnmatchedArgumentException unmatched) {
+            List<String> similar = unmatched.getSuggestions();
+            if (!similar.isEmpty()) {
+                return "; did you mean " + String.join(" or ", similar.subList(0, Math.min(3, similar.size()))) + "?";
+            }
+        }
+        return "";
+    }
+
+    /** How to get help for the command, as typed where the person is. */
+    private static String helpFor(CommandLine where, Context context) {
+        String name = where.getCommandSpec().qualifiedName();
+        if (context.inShell()) {
+            int space = name.indexOf(' ');
+            return space < 0 ? "help" : name.substring(space + 1) + " --help";
+        }
+        return name + " --help";
     }
 
     static final class VersionProvider implements CommandLine.IVersionProvider {

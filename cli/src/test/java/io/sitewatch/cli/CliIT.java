@@ -77,7 +77,8 @@ class CliIT {
     void helpListsTheCommands() {
         Result r = run("--help");
         assertThat(r.exit()).isZero();
-        assertThat(r.out()).contains("serve", "site", "operator", "sessions", "Exit codes");
+        assertThat(r.out()).contains("serve", "shell", "status", "site", "operator", "sessions", "links", "control",
+                "rooms", "watch", "kick", "release", "events", "cert", "config", "completion", "man", "Exit codes");
     }
 
     @Test

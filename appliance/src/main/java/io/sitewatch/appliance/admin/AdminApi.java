@@ -1,5 +1,6 @@
 package io.sitewatch.appliance.admin;
 
+import io.sitewatch.appliance.admin.dto.AdminDto.CaCertificate;
 import io.sitewatch.appliance.admin.dto.AdminDto.EnrolledSite;
 import io.sitewatch.appliance.admin.dto.AdminDto.EventView;
 import io.sitewatch.appliance.admin.dto.AdminDto.IssuedToken;
@@ -29,6 +30,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -53,21 +55,26 @@ public final class AdminApi {
     private final EventHub hub;
     private final Supplier<Status> status;
     private final Supplier<String> config;
+    private final Supplier<Optional<CaCertificate>> ca;
 
     public AdminApi(Registry registry, SignalCore core, Store store, EventHub hub, Supplier<Status> status,
-                    Supplier<String> config) {
+                    Supplier<String> config, Supplier<Optional<CaCertificate>> ca) {
         this.registry = registry;
         this.core = core;
         this.store = store;
         this.hub = hub;
         this.status = status;
         this.config = config;
+        this.ca = ca;
     }
 
     public Handler handler() {
         return new Routes()
                 .add("GET", "/v1/status", call -> status.get())
                 .add("GET", "/v1/config", call -> Map.of("toml", config.get()))
+                .add("GET", "/v1/cert/ca", call -> ca.get().orElseThrow(() -> new Routes.ApiException(
+                        HttpStatus.NOT_FOUND_404, "not-found", "the appliance has no CA of its own: it serves a "
+                        + "user-supplied certificate or runs without TLS")))
                 .add("GET", "/v1/sites", call -> registry.sites().stream().map(this::view).toList())
                 .add("POST", "/v1/sites", call -> enrol(call.body(SiteRequest.class)))
                 .add("POST", "/v1/sites/import", call -> importSites(call.body(SiteRequest[].class)))
@@ -184,23 +191,30 @@ public final class AdminApi {
                 : operator.groups().stream().sorted().toList(), operator.createdAt(), sessions);
     }
 
-    /** Stored events after {@code after} (seq) or since {@code since} (ISO time); with follow, then live ones. */
+    /**
+     * Stored events after {@code after} (seq) or since {@code since} (ISO time); with follow, then live ones,
+     * and with {@code stats=true} the live-only link statistics too. A follower is subscribed before the
+     * stored events are read and the response starts at once (a blank line), so a client that reads the
+     * current state after the stream opened misses nothing.
+     */
     private Object events(Routes.Call call) throws Exception {
         long after = parseLong(call.query("after"), 0);
         Instant since = parseInstant(call.query("since"));
         int limit = (int) Math.min(MAX_EVENTS, parseLong(call.query("limit"), 1000));
         boolean follow = "true".equals(call.query("follow"));
+        boolean stats = "true".equals(call.query("stats"));
         if (!follow) {
             store.flush();
             return store.events().list(after, since, limit).stream().map(AdminApi::view).toList();
         }
         Response response = call.response();
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/x-ndjson");
-        try (EventHub.Subscription live = hub.subscribe(4096)) {
+        try (EventHub.Subscription live = hub.subscribe(4096, stats)) {
             store.flush();
             for (var event : store.events().list(after, since, limit)) {
                 write(response, view(event));
             }
+            writeLine(response, "");
             while (!live.overflowed()) {
                 EventView event = live.queue().poll(FOLLOW_KEEPALIVE_SECONDS, TimeUnit.SECONDS);
                 if (event == null) {
@@ -228,7 +242,7 @@ public final class AdminApi {
     }
 
     private static EventView view(io.sitewatch.appliance.store.StoredEvent e) {
-        return new EventView(e.seq(), e.at(), e.kind(), e.session(), e.peer(), e.detail());
+        return new EventView(e.seq(), e.at(), e.kind(), e.session(), e.peer(), e.detail(), null);
     }
 
     private static long parseLong(String value, long fallback) {

@@ -16,11 +16,13 @@ public final class EventHub {
     public static final class Subscription implements AutoCloseable {
         private final BlockingQueue<EventView> queue;
         private final EventHub hub;
+        private final boolean wantsLive;
         private volatile boolean overflowed;
 
-        private Subscription(EventHub hub, int capacity) {
+        private Subscription(EventHub hub, int capacity, boolean wantsLive) {
             this.hub = hub;
             this.queue = new ArrayBlockingQueue<>(capacity);
+            this.wantsLive = wantsLive;
         }
 
         public BlockingQueue<EventView> queue() {
@@ -39,14 +41,28 @@ public final class EventHub {
 
     private final Set<Subscription> subscribers = new CopyOnWriteArraySet<>();
 
-    public Subscription subscribe(int capacity) {
-        Subscription subscription = new Subscription(this, capacity);
+    /** With {@code wantsLive}, the follower also gets the live-only updates (link statistics). */
+    public Subscription subscribe(int capacity, boolean wantsLive) {
+        Subscription subscription = new Subscription(this, capacity, wantsLive);
         subscribers.add(subscription);
         return subscription;
     }
 
+    /** A logged event, for every follower. */
     public void publish(EventView event) {
+        publish(event, false);
+    }
+
+    /** A live-only update, for the followers that asked for them. */
+    public void publishLive(EventView event) {
+        publish(event, true);
+    }
+
+    private void publish(EventView event, boolean liveOnly) {
         for (Subscription s : subscribers) {
+            if (liveOnly && !s.wantsLive) {
+                continue;
+            }
             if (!s.queue.offer(event)) {
                 s.overflowed = true;
                 subscribers.remove(s);

@@ -57,6 +57,16 @@ final class Session {
         return new PeerEntry(id, identity.role().wire(), identity.id(), identity.name(), lastStatus);
     }
 
+    /** Who this session is and where it connects from, as event data. */
+    Map<String, Object> facts() {
+        Map<String, Object> facts = new LinkedHashMap<>();
+        facts.put("role", identity.role().wire());
+        facts.put("id", identity.id());
+        facts.put("name", identity.name());
+        facts.put("remote", remote);
+        return facts;
+    }
+
     SessionJournal.SessionRecord record() {
         return new SessionJournal.SessionRecord(id, resumeHash, identity, Set.copyOf(watching),
                 Set.copyOf(rooms.keySet()));

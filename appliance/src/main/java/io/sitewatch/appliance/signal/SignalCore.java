@@ -21,6 +21,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -437,7 +438,7 @@ public final class SignalCore {
         }
         journal.save(session.record());
         observer.event(new SignalObserver.Event("session-open", session.id, null,
-                session + " from " + session.remote));
+                session + " from " + session.remote, session.facts()));
     }
 
     private void resume(Session session, Link link, Identity identity) {
@@ -459,7 +460,7 @@ public final class SignalCore {
         flushBacklog(session);
         journal.save(session.record());
         observer.event(new SignalObserver.Event("session-resume", session.id, null,
-                session + " from " + session.remote));
+                session + " from " + session.remote, session.facts()));
     }
 
     private void index(Session session) {
@@ -518,7 +519,8 @@ public final class SignalCore {
         byLink.remove(session.link);
         session.link = null;
         session.resumeDeadline = clock.millis() + settings.resumeWindowMs();
-        observer.event(new SignalObserver.Event("session-detached", session.id, null, session + ": " + reason));
+        observer.event(new SignalObserver.Event("session-detached", session.id, null, session + ": " + reason,
+                session.facts()));
     }
 
     /** Ends a session for good: its peers see it leave, its control and rooms are released. */
@@ -556,7 +558,8 @@ public final class SignalCore {
         }
         announce(session, "offline");
         journal.delete(session.id);
-        observer.event(new SignalObserver.Event("session-end", session.id, null, session + ": " + reason));
+        observer.event(new SignalObserver.Event("session-end", session.id, null, session + ": " + reason,
+                session.facts()));
     }
 
     // ---- message handling ----
@@ -642,6 +645,7 @@ public final class SignalCore {
             error(session, ErrorCode.TOO_LARGE, "watch", "at most " + settings.maxWatch() + " sites", "watch");
             return;
         }
+        Set<String> before = Set.copyOf(session.watching);
         Set<String> wanted = new LinkedHashSet<>();
         for (String site : watch.sites()) {
             if (watchable(session, site)) {
@@ -662,18 +666,33 @@ public final class SignalCore {
             }
         }
         journal.save(session.record());
+        watchChanged(session, before);
     }
 
     private void unwatch(Session session, Inbound.Unwatch unwatch, ObjectNode raw) {
         if (!operatorOnly(session, "unwatch")) {
             return;
         }
+        Set<String> before = Set.copyOf(session.watching);
         for (String site : unwatch.sites()) {
             if (session.watching.contains(site)) {
                 stopWatching(session, site);
             }
         }
         journal.save(session.record());
+        watchChanged(session, before);
+    }
+
+    /** One event per change of an operator's watch set, carrying the whole set (admin {@code watch} view). */
+    private void watchChanged(Session operator, Set<String> before) {
+        if (before.equals(operator.watching)) {
+            return;
+        }
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("operator", operator.identity.id());
+        data.put("sites", List.copyOf(operator.watching));
+        observer.event(new SignalObserver.Event("watch", operator.id, null, operator + " watches "
+                + (operator.watching.isEmpty() ? "no sites" : String.join(", ", operator.watching)), data));
     }
 
     private boolean watchable(Session operator, String siteId) {
@@ -729,7 +748,8 @@ public final class SignalCore {
         journal.control(site, session.id);
         broadcastControl(site);
         observer.event(new SignalObserver.Event("control", session.id, site, session.identity.id()
-                + " took control of " + site + (demoted == null ? "" : " from " + demoted.identity.id())));
+                + " took control of " + site + (demoted == null ? "" : " from " + demoted.identity.id()),
+                controlFacts(site, session)));
     }
 
     private void release(Session session, Inbound.Release release, ObjectNode raw) {
@@ -742,7 +762,16 @@ public final class SignalCore {
         control.release(site);
         journal.control(site, null);
         broadcastControl(site);
-        observer.event(new SignalObserver.Event("control", null, site, site + " has no primary: " + reason));
+        observer.event(new SignalObserver.Event("control", null, site, site + " has no primary: " + reason,
+                controlFacts(site, null)));
+    }
+
+    private static Map<String, Object> controlFacts(String site, Session primary) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("site", site);
+        data.put("primary", primary == null ? null : primary.id);
+        data.put("operator", primary == null ? null : primary.identity.id());
+        return data;
     }
 
     /** {@code control} goes to the site and every operator watching it (protocol.md, Watching and control). */
@@ -845,11 +874,18 @@ public final class SignalCore {
         last.put("state", status.state());
         last.set("stats", stats);
         session.lastStatus = last;
+        Session peer = sessions.get(status.peer());
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("from", session.identity.id());
+        data.put("to", peer == null ? null : peer.identity.id());
+        data.put("state", status.state());
+        data.put("stats", stats);
         if (previous == null || !previous.state().equals(status.state())) {
             announce(session, "update");
-            Session peer = sessions.get(status.peer());
             observer.event(new SignalObserver.Event("link-state", session.id, status.peer(),
-                    session + " -> " + (peer == null ? status.peer() : peer.toString()) + ": " + status.state()));
+                    session + " -> " + (peer == null ? status.peer() : peer.toString()) + ": " + status.state(), data));
+        } else {
+            observer.live(new SignalObserver.Event("link-stats", session.id, status.peer(), null, data));
         }
     }
 

@@ -1,6 +1,7 @@
 package io.sitewatch.appliance.signal;
 
 import io.sitewatch.appliance.signal.msg.ErrorCode;
+import java.util.Map;
 
 /**
  * What the core reports to the rest of the appliance (metrics, event log, admin stream).
@@ -8,8 +9,16 @@ import io.sitewatch.appliance.signal.msg.ErrorCode;
  */
 public interface SignalObserver {
 
-    /** A meaningful event for operators and admins: one per session change, control change, link state. */
-    record Event(String kind, String session, String peer, String detail) {}
+    /**
+     * A meaningful event for operators and admins: one per session change, watch change, control change, link
+     * state. {@code detail} is the human line; {@code data} the same facts as fields, so a live view can apply
+     * the event to its state without parsing text.
+     */
+    record Event(String kind, String session, String peer, String detail, Map<String, Object> data) {
+        public Event(String kind, String session, String peer, String detail) {
+            this(kind, session, peer, detail, Map.of());
+        }
+    }
 
     default void relayed(String type) {}
 
@@ -18,6 +27,9 @@ public interface SignalObserver {
     default void queueDropped() {}
 
     default void event(Event event) {}
+
+    /** An update only live followers see (link statistics): too frequent to log or store. */
+    default void live(Event event) {}
 
     SignalObserver NONE = new SignalObserver() {};
 
@@ -49,6 +61,13 @@ public interface SignalObserver {
             public void event(Event event) {
                 for (SignalObserver o : observers) {
                     o.event(event);
+                }
+            }
+
+            @Override
+            public void live(Event event) {
+                for (SignalObserver o : observers) {
+                    o.live(event);
                 }
             }
         };

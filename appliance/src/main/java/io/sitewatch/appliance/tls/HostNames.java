@@ -72,6 +72,22 @@ public final class HostNames {
                 .orElse(LOCALHOST);
     }
 
+    /**
+     * The host other devices should use, from names as above: the first DNS name other than localhost, else the
+     * first address other than a loopback one, else localhost.
+     */
+    public static String deviceHost(Collection<String> names) {
+        String name = primaryName(names);
+        if (!name.equals(LOCALHOST)) {
+            return name;
+        }
+        return names.stream()
+                .filter(n -> n.startsWith("IP:") && !n.equals("IP:127.0.0.1") && !n.equals("IP:::1"))
+                .map(n -> n.substring(3))
+                .findFirst()
+                .orElse(LOCALHOST);
+    }
+
     /** {@code "IP:"} and the address in one canonical text form (RFC 5952 for IPv6), so names compare as strings. */
     static String ipName(InetAddress address) {
         if (address instanceof Inet4Address) {

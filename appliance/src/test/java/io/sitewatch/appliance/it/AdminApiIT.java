@@ -164,4 +164,84 @@ class AdminApiIT {
         }
         call("GET", "/v1/events?since=yesterday", null, 400);
     }
+
+    @Test
+    void followStartsAtOnceAndLiveEventsCarryFactsAndOnRequestStatistics() throws Exception {
+        String siteToken = call("POST", "/v1/sites", "{\"id\":\"w1\"}", 200).get("token").asText();
+        call("POST", "/v1/operators", "{\"name\":\"ann\",\"password\":\"long-enough\"}", 200);
+        String opToken = call("POST", "/v1/operators/ann/token", "{}", 200).get("token").asText();
+        LinkedBlockingQueue<JsonNode> events = new LinkedBlockingQueue<>();
+        java.util.concurrent.CompletableFuture<Integer> opened = new java.util.concurrent.CompletableFuture<>();
+        request("GET", "/v1/events?follow=true&stats=true&limit=0").timeout(0, TimeUnit.SECONDS)
+                .onResponseBegin(r -> opened.complete(r.getStatus()))
+                .onResponseContent((Response r, java.nio.ByteBuffer content) ->
+                        StandardCharsets.UTF_8.decode(content).toString().lines().filter(l -> !l.isBlank())
+                                .forEach(l -> events.add(read(l))))
+                .send(result -> { });
+        assertThat(opened.get(10, TimeUnit.SECONDS)).isEqualTo(200); // before any event happened
+
+        WebSocketClient ws = new WebSocketClient();
+        ws.start();
+        try (WsClient site = WsClient.connect(ws, app.signal()); WsClient op = WsClient.connect(ws, app.signal())) {
+            site.hello(siteToken);
+            op.hello(opToken);
+            op.send("watch", "sites", List.of("w1"));
+            op.send("status", "peer", site.sessionId, "state", "connected", "stats", java.util.Map.of("fps", 30));
+            op.send("status", "peer", site.sessionId, "state", "connected", "stats", java.util.Map.of("fps", 25));
+            JsonNode open = next(events, "session-open");
+            assertThat(open.get("data").get("role").asText()).isEqualTo("site");
+            assertThat(open.get("data").get("id").asText()).isEqualTo("w1");
+            assertThat(next(events, "watch").get("data").get("sites").get(0).asText()).isEqualTo("w1");
+            assertThat(next(events, "link-state").get("data").get("stats").get("fps").asInt()).isEqualTo(30);
+            JsonNode stats = next(events, "link-stats");
+            assertThat(stats.get("data").get("stats").get("fps").asInt()).isEqualTo(25);
+            assertThat(stats.get("seq").asLong()).isZero();
+        } finally {
+            ws.stop();
+        }
+        assertThat(call("GET", "/v1/events", null, 200)).extracting(e -> e.get("kind").asText())
+                .doesNotContain("link-stats");
+    }
+
+    @Test
+    void statusReportsPortsSocketAndDiskUse() throws Exception {
+        JsonNode status = call("GET", "/v1/status", null, 200);
+        assertThat(status.get("adminSocket").asText()).isEqualTo(app.appliance.adminSocket().toString());
+        assertThat(status.get("deviceUrl").asText()).isEqualTo(app.appliance.baseUrl());
+        assertThat(status.get("diskUsedBytes").asLong()).isGreaterThan(0); // the database at least
+        assertThat(status.get("diskFreeBytes").asLong()).isGreaterThan(0);
+        assertThat(status.get("diskTotalBytes").asLong()).isGreaterThanOrEqualTo(status.get("diskFreeBytes").asLong());
+        assertThat(call("GET", "/v1/cert/ca", null, 404).get("message").asText()).contains("no CA of its own");
+    }
+
+    @Test
+    void theAppliancesOwnCaIsExportedWithItsFingerprint(@TempDir Path tlsDir) throws Exception {
+        try (TestAppliance tls = TestAppliance.tls(tlsDir)) {
+            ContentResponse response = http.newRequest("http://localhost/v1/cert/ca")
+                    .transport(new Transport.TCPUnix(tls.appliance.adminSocket())).timeout(10, TimeUnit.SECONDS).send();
+            JsonNode ca = WsClient.JSON.readTree(response.getContent());
+            assertThat(ca.get("pem").asText()).isEqualTo(Files.readString(tls.appliance.caFile().orElseThrow()));
+            assertThat(ca.get("fingerprintSha256").asText()).matches("([0-9A-F]{2}:){31}[0-9A-F]{2}");
+            assertThat(tls.appliance.deviceUrl()).startsWith("https://").endsWith(":" + tls.appliance.port());
+        }
+    }
+
+    private static JsonNode read(String line) {
+        try {
+            return WsClient.JSON.readTree(line);
+        } catch (java.io.IOException e) {
+            throw new AssertionError("not JSON: " + line, e);
+        }
+    }
+
+    private static JsonNode next(LinkedBlockingQueue<JsonNode> events, String kind) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            JsonNode event = events.poll(100, TimeUnit.MILLISECONDS);
+            if (event != null && kind.equals(event.get("kind").asText())) {
+                return event;
+            }
+        }
+        throw new AssertionError("no " + kind + " event within 10 s");
+    }
 }

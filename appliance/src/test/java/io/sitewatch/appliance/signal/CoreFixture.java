@@ -21,6 +21,7 @@ final class CoreFixture {
     final Map<String, SiteDirectory.SiteInfo> sites = new LinkedHashMap<>();
     final MemoryJournal journal = new MemoryJournal();
     final List<SignalObserver.Event> events = new ArrayList<>();
+    final List<SignalObserver.Event> live = new ArrayList<>();
     SignalCore core;
 
     CoreFixture() {
@@ -36,6 +37,11 @@ final class CoreFixture {
             @Override
             public void event(Event event) {
                 events.add(event);
+            }
+
+            @Override
+            public void live(Event event) {
+                live.add(event);
             }
         };
         return new SignalCore(settings, token -> Optional.ofNullable(tokens.get(token)),

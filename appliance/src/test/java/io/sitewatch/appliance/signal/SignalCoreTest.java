@@ -462,6 +462,33 @@ class SignalCoreTest {
         }
 
         @Test
+        void eventsCarryTheirFactsAndUnchangedStatesAreLiveOnly() {
+            Client site = f.client(f.site("w1"));
+            Client op = f.client(f.operator("ann"));
+            op.send("watch", "sites", List.of("w1"));
+            op.send("watch", "sites", List.of("w1"));
+            op.send("claim", "site", "w1");
+            op.send("status", "peer", site.sessionId, "state", "connected", "stats", Map.of("kbpsIn", 900));
+            op.send("status", "peer", site.sessionId, "state", "connected", "stats", Map.of("kbpsIn", 800));
+            op.send("unwatch", "sites", List.of("w1"));
+
+            assertThat(f.events).extracting(SignalObserver.Event::kind).containsExactly("session-open",
+                    "session-open", "watch", "control", "link-state", "control", "watch");
+            assertThat(f.events.get(0).data()).containsEntry("role", "site").containsEntry("id", "w1");
+            assertThat(f.events.get(2).data()).containsEntry("operator", "ann").containsEntry("sites", List.of("w1"));
+            assertThat(f.events.get(3).data()).containsEntry("site", "w1").containsEntry("primary", op.sessionId)
+                    .containsEntry("operator", "ann");
+            assertThat(f.events.get(4).data()).containsEntry("from", "ann").containsEntry("to", "w1")
+                    .containsEntry("state", "connected");
+            assertThat(f.events.get(5).data()).containsEntry("primary", null);
+            assertThat(f.events.get(6).data()).containsEntry("sites", List.of());
+            assertThat(f.live).singleElement().satisfies(e -> {
+                assertThat(e.kind()).isEqualTo("link-stats");
+                assertThat(((JsonNode) e.data().get("stats")).get("kbpsIn").asInt()).isEqualTo(800);
+            });
+        }
+
+        @Test
         void badStatusIsBadMessageAndStatusAboutUnreachablePeerIsRefused() {
             Client site = f.client(f.site("w1"));
             Client op = f.client(f.operator("ann"));

@@ -50,6 +50,15 @@ class HostNamesTest {
     }
 
     @Test
+    void devicesAreSentToAHostNameElseAnAddressElseLocalhost() throws Exception {
+        assertThat(HostNames.deviceHost(HostNames.requiredNames("box", null, List.of(address("10.1.2.3")))))
+                .isEqualTo("box");
+        assertThat(HostNames.deviceHost(HostNames.requiredNames(null, null, List.of(address("10.1.2.3")))))
+                .isEqualTo("10.1.2.3");
+        assertThat(HostNames.deviceHost(HostNames.requiredNames(null, null, List.of()))).isEqualTo("localhost");
+    }
+
+    @Test
     void primaryNameIsTheHostNameElseLocalhost() {
         assertThat(HostNames.primaryName(HostNames.requiredNames("box", "box.lan", List.of()))).isEqualTo("box");
         assertThat(HostNames.primaryName(HostNames.requiredNames(null, null, List.of()))).isEqualTo("localhost");

@@ -9,26 +9,13 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.net.ConnectException;
+import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
-import org.eclipse.jetty.client.BytesRequestContent;
-import org.eclipse.jetty.client.CompletableResponseListener;
-import org.eclipse.jetty.client.ContentResponse;
-import org.eclipse.jetty.client.HttpClient;
-import org.eclipse.jetty.client.InputStreamResponseListener;
-import org.eclipse.jetty.client.Request;
-import org.eclipse.jetty.client.Response;
-import org.eclipse.jetty.io.Transport;
 
-/** The CLI's only way to the appliance: the admin API on the Unix socket in the data directory. */
+/** The CLI's only way to the appliance: JSON requests to the admin API over an {@link AdminTransport}. */
 public final class AdminClient implements AutoCloseable {
 
     public static final ObjectMapper JSON = JsonMapper.builder()
@@ -37,138 +24,125 @@ public final class AdminClient implements AutoCloseable {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
 
-    private static final long TIMEOUT_SECONDS = 30;
-    /** Large enough for the tokens of an import of tens of thousands of sites. */
-    private static final int MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
+    private static final TypeReference<JsonNode> TREE = new TypeReference<>() {};
 
-    private final Path socket;
-    private final HttpClient http = new HttpClient();
+    private final AdminTransport transport;
 
-    public AdminClient(Path socket) throws AdminException {
-        this.socket = socket;
-        if (!Files.exists(socket)) {
-            throw new AdminException.NotRunning("the appliance is not running (no admin socket at " + socket
-                    + "); start it with 'sitewatch serve' or pass the right --data-dir");
-        }
-        if (!Files.isReadable(socket) || !Files.isWritable(socket)) {
-            throw new AdminException.Denied("permission denied on " + socket
-                    + " (run as the appliance's user, or as a member of its group)");
-        }
-        try {
-            http.start();
-        } catch (Exception e) {
-            throw new AdminException("cannot start the admin client: " + e.getMessage());
-        }
+    public AdminClient(AdminTransport transport) {
+        this.transport = transport;
     }
 
     public <T> T get(String path, TypeReference<T> type) throws AdminException {
-        return read(send(request("GET", path)), type);
+        return read(transport.exchange("GET", path, null), type);
     }
 
     public <T> T get(String path, Class<T> type) throws AdminException {
-        return JSON.convertValue(get(path, new TypeReference<JsonNode>() {}), type);
+        return JSON.convertValue(get(path, TREE), type);
     }
 
     public <T> T post(String path, Object body, Class<T> type) throws AdminException {
-        return JSON.convertValue(read(send(withBody(request("POST", path), body)), new TypeReference<JsonNode>() {}),
-                type);
+        return JSON.convertValue(post(path, body, TREE), type);
     }
 
     public <T> T post(String path, Object body, TypeReference<T> type) throws AdminException {
-        return read(send(withBody(request("POST", path), body)), type);
+        return read(transport.exchange("POST", path, encode(body)), type);
     }
 
     public <T> T patch(String path, Object body, Class<T> type) throws AdminException {
-        return JSON.convertValue(read(send(withBody(request("PATCH", path), body)), new TypeReference<JsonNode>() {}),
-                type);
+        return JSON.convertValue(read(transport.exchange("PATCH", path, encode(body)), TREE), type);
     }
 
     public void delete(String path) throws AdminException {
-        read(send(request("DELETE", path)), new TypeReference<JsonNode>() {});
+        read(transport.exchange("DELETE", path, null), TREE);
+    }
+
+    /** Opens a stream of JSON lines ({@code /v1/events?follow=true}); it is open once this returns. */
+    public Lines lines(String path) throws AdminException {
+        return new Lines(transport.open(path));
     }
 
     /** Reads a stream of JSON lines until the appliance closes it or the thread is interrupted. */
     public void stream(String path, Consumer<JsonNode> onLine) throws AdminException {
-        InputStreamResponseListener listener = new InputStreamResponseListener();
-        request("GET", path).send(listener);
-        try {
-            Response response = listener.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            if (response.getStatus() != 200) {
-                throw new AdminException("the appliance answered " + response.getStatus());
+        try (Lines lines = lines(path)) {
+            for (JsonNode line = lines.next(); line != null; line = lines.next()) {
+                onLine.accept(line);
             }
-            try (BufferedReader lines = new BufferedReader(new InputStreamReader(listener.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                    if (!line.isBlank()) {
-                        onLine.accept(JSON.readTree(line));
-                    }
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (TimeoutException | ExecutionException | IOException e) {
-            throw failure(e);
         }
     }
 
-    private Request request(String method, String path) {
-        return http.newRequest("http://localhost" + path).method(method).transport(new Transport.TCPUnix(socket))
-                .timeout(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    /** An open stream of JSON lines. */
+    public static final class Lines implements AutoCloseable {
+        private final InputStream stream;
+        private final BufferedReader reader;
+
+        private Lines(InputStream stream) {
+            this.stream = stream;
+            this.reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8));
+        }
+
+        /** The next line; null when the stream ended or the thread was interrupted (the flag stays set). */
+        public JsonNode next() throws AdminException {
+            try {
+                for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                    if (!line.isBlank()) {
+                        return JSON.readTree(line);
+                    }
+                }
+                return null;
+            } catch (InterruptedIOException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            } catch (IOException e) {
+                if (Thread.currentThread().isInterrupted()) {
+                    return null;
+                }
+                throw new AdminException("the event stream broke: " + e.getMessage());
+            }
+        }
+
+        /** Abandons the stream; a thread blocked in {@link #next} returns. */
+        @Override
+        public void close() {
+            try {
+                stream.close(); // not the reader: a thread reading holds its lock
+            } catch (IOException e) {
+                // the stream is abandoned either way
+            }
+        }
     }
 
-    private static Request withBody(Request request, Object body) throws AdminException {
+    private static byte[] encode(Object body) throws AdminException {
         try {
-            return request.body(new BytesRequestContent("application/json", JSON.writeValueAsBytes(body)));
+            return JSON.writeValueAsBytes(body);
         } catch (IOException e) {
             throw new AdminException("cannot encode request: " + e.getMessage());
         }
     }
 
-    private ContentResponse send(Request request) throws AdminException {
+    private static <T> T read(AdminTransport.Reply reply, TypeReference<T> type) throws AdminException {
+        if (reply.status() / 100 != 2) {
+            throw refusal(reply);
+        }
         try {
-            return new CompletableResponseListener(request, MAX_RESPONSE_BYTES).send()
-                    .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AdminException("interrupted");
-        } catch (TimeoutException | ExecutionException e) {
-            throw failure(e);
-        }
-    }
-
-    private AdminException failure(Exception e) {
-        Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-        if (cause instanceof ConnectException) {
-            return new AdminException.NotRunning("the appliance is not running (nothing listens on " + socket + ")");
-        }
-        if (cause instanceof AccessDeniedException || String.valueOf(cause.getMessage()).contains("Permission denied")) {
-            return new AdminException.Denied("permission denied on " + socket);
-        }
-        if (cause instanceof TimeoutException) {
-            return new AdminException("the appliance did not answer within " + TIMEOUT_SECONDS + " s");
-        }
-        return new AdminException("cannot talk to the appliance: " + cause.getMessage());
-    }
-
-    private static <T> T read(ContentResponse response, TypeReference<T> type) throws AdminException {
-        try {
-            if (response.getStatus() / 100 != 2) {
-                JsonNode error = JSON.readTree(response.getContent());
-                throw new AdminException.Refused(response.getStatus(), error.path("error").asText("error"),
-                        error.path("message").asText(response.getReason()));
-            }
-            return JSON.readValue(response.getContent(), type);
+            return JSON.readValue(reply.body(), type);
         } catch (IOException e) {
-            throw new AdminException("unexpected answer from the appliance (" + response.getStatus() + ")");
+            throw new AdminException("unexpected answer from the appliance (" + reply.status() + ")");
+        }
+    }
+
+    /** The appliance's error answer ({@code {"error":..,"message":..}}) as an exception. */
+    static AdminException refusal(AdminTransport.Reply reply) {
+        try {
+            JsonNode error = JSON.readTree(reply.body());
+            return new AdminException.Refused(reply.status(), error.path("error").asText("error"),
+                    error.path("message").asText("the appliance answered " + reply.status()));
+        } catch (IOException e) {
+            return new AdminException("unexpected answer from the appliance (" + reply.status() + ")");
         }
     }
 
     @Override
     public void close() {
-        try {
-            http.stop();
-        } catch (Exception e) {
-            // nothing left to do on the way out
-        }
+        transport.close();
     }
 }

@@ -22,7 +22,7 @@ abstract class AdminCommand implements Callable<Integer> {
 
     @Override
     public final Integer call() throws Exception {
-        try (AdminClient client = dataDir.client()) {
+        try (AdminClient client = context().connect(dataDir.path())) {
             run(client);
         }
         return 0;
@@ -32,5 +32,9 @@ abstract class AdminCommand implements Callable<Integer> {
 
     PrintWriter out() {
         return spec.commandLine().getOut();
+    }
+
+    Context context() {
+        return Context.of(spec);
     }
 }

@@ -1,8 +1,5 @@
 package io.sitewatch.cli.commands;
 
-import io.sitewatch.appliance.admin.AdminServer;
-import io.sitewatch.cli.client.AdminClient;
-import io.sitewatch.cli.client.AdminException;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -15,9 +12,5 @@ public final class DataDirOption {
 
     public Path path() {
         return dataDir;
-    }
-
-    public AdminClient client() throws AdminException {
-        return new AdminClient(dataDir.resolve(AdminServer.SOCKET_NAME));
     }
 }

@@ -30,20 +30,40 @@ public final class OperatorCommand {
         return "/v1/operators/" + URLEncoder.encode(name, StandardCharsets.UTF_8);
     }
 
-    /** The first line of standard input, so passwords never appear in argv or shell history. */
-    static String passwordFromStdin() throws IOException {
-        String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
-        if (line == null || line.isEmpty()) {
-            throw new IllegalArgumentException("no password on standard input");
+    /** Refuses {@code --password-stdin} in the shell, whose standard input is the terminal or the script. */
+    static void checkPasswordSource(Context context, boolean fromStdin) {
+        if (fromStdin && context.inShell()) {
+            throw new IllegalArgumentException("--password-stdin does not work inside the shell; leave it out and "
+                    + "type the password when asked");
         }
-        return line;
     }
 
-    @Command(name = "add", description = "Add an operator; the password is read from standard input.")
+    /**
+     * The new password: the first line of standard input with {@code --password-stdin} (scripts), else asked twice
+     * on the terminal without echo. Never an argument, so it stays out of argv and shell history.
+     */
+    static String newPassword(Context context, boolean fromStdin, String name) throws IOException {
+        checkPasswordSource(context, fromStdin);
+        if (fromStdin) {
+            String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+            if (line == null || line.isEmpty()) {
+                throw new IllegalArgumentException("no password on standard input");
+            }
+            return line;
+        }
+        String instead = "pass --password-stdin and pipe the password in";
+        String password = context.secret("password for " + name + ": ", instead);
+        if (!password.equals(context.secret("again: ", instead))) {
+            throw new IllegalArgumentException("the two passwords differ; nothing changed");
+        }
+        return password;
+    }
+
+    @Command(name = "add", description = "Add an operator; the password is asked for (or read with --password-stdin).")
     static final class Add extends AdminCommand {
         @Parameters(paramLabel = "NAME")
         String name;
-        @Option(names = "--password-stdin", required = true, description = "Read the password from standard input.")
+        @Option(names = "--password-stdin", description = "Read the password from the first line of standard input.")
         boolean passwordStdin;
         @Option(names = "--groups", split = ",", paramLabel = "GROUP",
                 description = "Site groups the operator may watch (default: all).")
@@ -56,8 +76,8 @@ public final class OperatorCommand {
             if (allGroups && groups != null) {
                 throw new IllegalArgumentException("--groups and --all-groups exclude each other");
             }
-            OperatorView op = client.post("/v1/operators", new OperatorRequest(name, passwordFromStdin(), groups),
-                    OperatorView.class);
+            OperatorView op = client.post("/v1/operators", new OperatorRequest(name,
+                    newPassword(context(), passwordStdin, name), groups), OperatorView.class);
             if (json) {
                 Printer.json(out(), op);
             } else {
@@ -113,16 +133,19 @@ public final class OperatorCommand {
         }
     }
 
-    @Command(name = "passwd", description = "Set an operator's password from standard input.")
+    @Command(name = "passwd", description = "Set an operator's password (asked for, or read with --password-stdin).")
     static final class Passwd extends AdminCommand {
-        @Parameters(paramLabel = "NAME")
+        @Parameters(paramLabel = "NAME", completionCandidates = LiveCandidates.OperatorNames.class)
         String name;
-        @Option(names = "--password-stdin", required = true, description = "Read the password from standard input.")
+        @Option(names = "--password-stdin", description = "Read the password from the first line of standard input.")
         boolean passwordStdin;
 
         @Override
         void run(AdminClient client) throws Exception {
-            client.post(path(name) + "/password", new PasswordRequest(passwordFromStdin()), Map.class);
+            checkPasswordSource(context(), passwordStdin);
+            client.get(path(name), OperatorView.class); // an unknown name fails before the questions
+            client.post(path(name) + "/password", new PasswordRequest(newPassword(context(), passwordStdin, name)),
+                    Map.class);
             if (json) {
                 Printer.json(out(), Map.of("name", name, "passwordChanged", true));
             } else {
@@ -134,7 +157,7 @@ public final class OperatorCommand {
 
     @Command(name = "token", description = "Issue an operator token (e.g. for a wall screen); shown once.")
     static final class Token extends AdminCommand {
-        @Parameters(paramLabel = "NAME")
+        @Parameters(paramLabel = "NAME", completionCandidates = LiveCandidates.OperatorNames.class)
         String name;
         @Option(names = "--ttl-minutes", paramLabel = "N", description = "Lifetime (default: the login lifetime).")
         Long ttlMinutes;
@@ -154,7 +177,7 @@ public final class OperatorCommand {
 
     @Command(name = "remove", description = "Remove an operator and its tokens; its sessions are closed.")
     static final class Remove extends AdminCommand {
-        @Parameters(paramLabel = "NAME")
+        @Parameters(paramLabel = "NAME", completionCandidates = LiveCandidates.OperatorNames.class)
         String name;
 
         @Override

@@ -29,6 +29,7 @@ import picocli.CommandLine.Parameters;
         subcommands = {SiteCommand.Add.class, SiteCommand.ListSites.class, SiteCommand.Show.class,
                 SiteCommand.Enable.class, SiteCommand.Disable.class, SiteCommand.Remove.class,
                 SiteCommand.Rename.class, SiteCommand.Move.class, SiteCommand.RotateToken.class,
+                SiteUrlCommand.class,
                 SiteCommand.Import.class})
 public final class SiteCommand {
 
@@ -38,15 +39,21 @@ public final class SiteCommand {
         return "/v1/sites/" + URLEncoder.encode(id, StandardCharsets.UTF_8);
     }
 
-    static void printEnrolled(PrintWriter out, EnrolledSite enrolled, String baseUrl, String verb) {
+    static void printEnrolled(PrintWriter out, EnrolledSite enrolled, String deviceUrl, String verb) {
         out.printf("site %s %s. Its token is shown only now; keep it safe:%n  %s%n", enrolled.site().id(), verb,
                 enrolled.token());
-        out.printf("kiosk URL: %s/site/?token=%s&autostart=1%n", baseUrl, enrolled.token());
+        out.printf("kiosk URL: %s%n", kioskUrl(deviceUrl, enrolled.token()));
         out.flush();
     }
 
-    static String baseUrl(AdminClient client) throws AdminException {
-        return client.get("/v1/status", Status.class).baseUrl();
+    /** The page a site device opens: it stores the token and starts publishing. */
+    static String kioskUrl(String deviceUrl, String token) {
+        return deviceUrl + "/site/?token=" + URLEncoder.encode(token, StandardCharsets.UTF_8) + "&autostart=1";
+    }
+
+    /** The appliance's address as other devices reach it. */
+    static String deviceUrl(AdminClient client) throws AdminException {
+        return client.get("/v1/status", Status.class).deviceUrl();
     }
 
     static void printSites(PrintWriter out, List<SiteView> sites) {
@@ -76,7 +83,7 @@ public final class SiteCommand {
             if (json) {
                 Printer.json(out(), enrolled);
             } else {
-                printEnrolled(out(), enrolled, baseUrl(client), "added");
+                printEnrolled(out(), enrolled, deviceUrl(client), "added");
             }
         }
     }
@@ -96,7 +103,7 @@ public final class SiteCommand {
 
     @Command(name = "show", description = "Show one site.")
     static final class Show extends AdminCommand {
-        @Parameters(paramLabel = "ID")
+        @Parameters(paramLabel = "ID", completionCandidates = LiveCandidates.SiteIds.class)
         String id;
 
         @Override
@@ -117,7 +124,7 @@ public final class SiteCommand {
     }
 
     abstract static class OneSite extends AdminCommand {
-        @Parameters(paramLabel = "ID")
+        @Parameters(index = "0", paramLabel = "ID", completionCandidates = LiveCandidates.SiteIds.class)
         String id;
 
         void printSite(SiteView site, String what) {
@@ -190,7 +197,7 @@ public final class SiteCommand {
             if (json) {
                 Printer.json(out(), enrolled);
             } else {
-                printEnrolled(out(), enrolled, baseUrl(client), "has a new token");
+                printEnrolled(out(), enrolled, deviceUrl(client), "has a new token");
             }
         }
     }

@@ -19,11 +19,26 @@ public final class AdminDto {
 
     public record IssuedToken(String subject, String tokenId, String token, Instant expiresAt) {}
 
-    public record EventView(long seq, Instant at, String kind, String session, String peer, String detail) {}
+    /**
+     * One event. {@code data} holds the event's facts as fields (who a session is, an operator's watch set, a
+     * link's state and statistics) on live events only; stored events have {@code detail}, the human line.
+     * Live {@code link-stats} events (with {@code follow=true&stats=true}) have seq 0 and are never stored.
+     */
+    public record EventView(long seq, Instant at, String kind, String session, String peer, String detail,
+                            Map<String, Object> data) {}
 
+    /**
+     * The appliance at a glance. {@code baseUrl} is for this box; {@code deviceUrl} is the address other
+     * devices use (the first host name or address the certificate covers). Disk figures are for the data
+     * directory (its size) and the file system holding it.
+     */
     public record Status(String version, Instant startedAt, long uptimeSeconds, String dataDir, String baseUrl,
-                         boolean tls, int port, int redirectPort, Map<String, Integer> sessions, int sites,
-                         int operators, long eventsDropped) {}
+                         String deviceUrl, boolean tls, int port, int redirectPort, String adminSocket,
+                         Map<String, Integer> sessions, int sites, int operators, long eventsDropped,
+                         long diskUsedBytes, long diskFreeBytes, long diskTotalBytes) {}
+
+    /** The appliance's own CA, for devices to trust ({@code sitewatch cert export-ca}). */
+    public record CaCertificate(String pem, String fingerprintSha256) {}
 
     public record SiteRequest(String id, String name, String location, String group) {}
 

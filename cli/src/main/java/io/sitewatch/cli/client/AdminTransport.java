@@ -1,0 +1,23 @@
+package io.sitewatch.cli.client;
+
+import java.io.InputStream;
+
+/** How {@link AdminClient} reaches the admin API: the Unix socket in production, an in-memory fake in unit tests. */
+public interface AdminTransport extends AutoCloseable {
+
+    /** A complete answer: its HTTP status and body. */
+    record Reply(int status, byte[] body) {}
+
+    /** One request; {@code json} is the request body or null. */
+    Reply exchange(String method, String path, byte[] json) throws AdminException;
+
+    /**
+     * Opens a response that streams JSON lines and returns once the appliance has answered with 200; a refusal
+     * throws. Closing the stream abandons the request. Reads throw {@link java.io.InterruptedIOException} when the
+     * reading thread is interrupted.
+     */
+    InputStream open(String path) throws AdminException;
+
+    @Override
+    void close();
+}
