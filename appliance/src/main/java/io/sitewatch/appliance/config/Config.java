@@ -9,7 +9,7 @@ import java.util.Objects;
  * defaults, then {@code sitewatch.conf} (TOML), then {@code SITEWATCH_*} environment variables,
  * then command-line flags. Each component receives only its own section.
  */
-public record Config(Http http, Tls tls, Ice ice, SignalSettings signal, Auth auth) {
+public record Config(Http http, Tls tls, Ice ice, SignalSettings signal, Auth auth, Admin admin) {
 
     public Config {
         Objects.requireNonNull(http, "http");
@@ -17,11 +17,12 @@ public record Config(Http http, Tls tls, Ice ice, SignalSettings signal, Auth au
         Objects.requireNonNull(ice, "ice");
         Objects.requireNonNull(signal, "signal");
         Objects.requireNonNull(auth, "auth");
+        Objects.requireNonNull(admin, "admin");
     }
 
     public static Config defaults() {
         return new Config(Http.defaults(), Tls.defaults(), Ice.defaults(), SignalSettings.defaults(),
-                Auth.defaults());
+                Auth.defaults(), Admin.defaults());
     }
 
     /**
@@ -120,6 +121,26 @@ public record Config(Http http, Tls tls, Ice ice, SignalSettings signal, Auth au
 
         static Auth defaults() {
             return new Auth(12 * 60, 210_000);
+        }
+    }
+
+    /**
+     * The admin socket ({@code DATA_DIR/admin.sock}).
+     *
+     * @param socketGroup blank: only the service user may use it (0600); a group name: members of that group may
+     *                    too (0660, e.g. {@code sitewatch} on a packaged box, with the data directory 0750)
+     */
+    public record Admin(String socketGroup) {
+        public Admin {
+            socketGroup = blankToEmpty(socketGroup);
+            if (!socketGroup.isEmpty() && !socketGroup.matches("[A-Za-z0-9_][A-Za-z0-9_.-]*\\$?")) {
+                throw new IllegalArgumentException("admin.socket-group must be a group name, not '"
+                        + socketGroup + "'");
+            }
+        }
+
+        static Admin defaults() {
+            return new Admin("");
         }
     }
 

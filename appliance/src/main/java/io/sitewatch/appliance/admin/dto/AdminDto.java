@@ -25,6 +25,15 @@ public final class AdminDto {
                          boolean tls, int port, int redirectPort, Map<String, Integer> sessions, int sites,
                          int operators, long eventsDropped) {}
 
+    /**
+     * What {@code sitewatch doctor} needs from a running appliance besides {@link Status}.
+     *
+     * @param databaseProblems {@code PRAGMA integrity_check} findings; empty when sound
+     * @param configFile       the config file the appliance loaded, or null
+     */
+    public record Diagnostics(List<String> databaseProblems, String configFile, String bind, boolean tls,
+                              List<String> stun, List<String> turn, String socketGroup) {}
+
     public record SiteRequest(String id, String name, String location, String group) {}
 
     public record SiteChange(String name, String location, String group) {}
