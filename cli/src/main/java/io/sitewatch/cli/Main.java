@@ -1,9 +1,13 @@
 package io.sitewatch.cli;
 
 import io.sitewatch.appliance.Version;
+import io.sitewatch.appliance.backup.BackupException;
 import io.sitewatch.appliance.config.ConfigException;
 import io.sitewatch.cli.client.AdminException;
+import io.sitewatch.cli.commands.BackupCommand;
+import io.sitewatch.cli.commands.DoctorCommand;
 import io.sitewatch.cli.commands.OperatorCommand;
+import io.sitewatch.cli.commands.RestoreCommand;
 import io.sitewatch.cli.commands.ServeCommand;
 import io.sitewatch.cli.commands.SessionsCommand;
 import io.sitewatch.cli.commands.SiteCommand;
@@ -16,7 +20,7 @@ import picocli.CommandLine.Command;
 @Command(name = "sitewatch", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "On-prem appliance for live multi-site monitoring over WebRTC.",
         subcommands = {ServeCommand.class, SiteCommand.class, OperatorCommand.class, SessionsCommand.class,
-                CommandLine.HelpCommand.class},
+                BackupCommand.class, RestoreCommand.class, DoctorCommand.class, CommandLine.HelpCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {"  0  done", "  1  refused or failed (the message says why)", "  2  bad arguments",
                 "  3  the appliance is not running", "  4  permission denied on the admin socket"})
@@ -62,7 +66,8 @@ public final class Main {
         if (e instanceof NoSuchFileException) {
             return "no such file: " + e.getMessage();
         }
-        if (e instanceof AdminException || e instanceof ConfigException || e instanceof IllegalArgumentException) {
+        if (e instanceof AdminException || e instanceof ConfigException || e instanceof IllegalArgumentException
+                || e instanceof BackupException) {
             return e.getMessage();
         }
         String text = e.getMessage() == null ? e.toString() : e.getMessage();

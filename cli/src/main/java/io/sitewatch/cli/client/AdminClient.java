@@ -9,12 +9,15 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -46,6 +49,11 @@ public final class AdminClient implements AutoCloseable {
 
     public AdminClient(Path socket) throws AdminException {
         this.socket = socket;
+        Path dir = socket.toAbsolutePath().getParent();
+        if (Files.isDirectory(dir) && !Files.isExecutable(dir)) {
+            throw new AdminException.Denied("permission denied on " + dir
+                    + " (run as the appliance's user, or as a member of its group)");
+        }
         if (!Files.exists(socket)) {
             throw new AdminException.NotRunning("the appliance is not running (no admin socket at " + socket
                     + "); start it with 'sitewatch serve' or pass the right --data-dir");
@@ -108,6 +116,38 @@ public final class AdminClient implements AutoCloseable {
             Thread.currentThread().interrupt();
         } catch (TimeoutException | ExecutionException | IOException e) {
             throw failure(e);
+        }
+    }
+
+    /**
+     * Saves a binary answer (a backup) to {@code target}, which is created owner-only. No overall time limit,
+     * since a backup with recordings may be large; only a stalled transfer times out.
+     */
+    public void download(String path, Path target) throws AdminException {
+        InputStreamResponseListener listener = new InputStreamResponseListener();
+        http.newRequest("http://localhost" + path).method("GET").transport(new Transport.TCPUnix(socket))
+                .idleTimeout(TIMEOUT_SECONDS, TimeUnit.SECONDS).send(listener);
+        try {
+            Response response = listener.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            try (InputStream in = listener.getInputStream()) {
+                if (response.getStatus() != 200) {
+                    JsonNode error = JSON.readTree(in.readAllBytes());
+                    throw new AdminException.Refused(response.getStatus(), error.path("error").asText("error"),
+                            error.path("message").asText("the appliance answered " + response.getStatus()));
+                }
+                Files.createFile(target, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(
+                        "rw-------")));
+                try (OutputStream out = Files.newOutputStream(target)) {
+                    in.transferTo(out);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AdminException("interrupted");
+        } catch (TimeoutException | ExecutionException e) {
+            throw failure(e);
+        } catch (IOException e) {
+            throw new AdminException("cannot save " + target + ": " + e.getMessage());
         }
     }
 
