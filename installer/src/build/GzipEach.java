@@ -24,7 +24,8 @@ public class GzipEach {
             throw new IOException("nothing to compress in " + dir + " (*" + args[1] + ")");
         }
         for (Path file : files) {
-            try (OutputStream out = new BestGzip(Files.newOutputStream(file.resolveSibling(file.getFileName() + ".gz")))) {
+            Path gz = file.resolveSibling(file.getFileName() + ".gz");
+            try (OutputStream out = new BestGzip(Files.newOutputStream(gz))) {
                 Files.copy(file, out);
             }
         }

@@ -145,7 +145,8 @@ class BackupRestoreIT {
         }
 
         assertRefused(Files.writeString(dir.resolve("notes.zip"), "not a zip"), "not a sitewatch backup");
-        assertRefused(rewrite(good, "flipped.zip", "data/sitewatch.db", corrupted, false), "does not match its checksum");
+        assertRefused(rewrite(good, "flipped.zip", "data/sitewatch.db", corrupted, false),
+                "does not match its checksum");
         assertRefused(rewrite(good, "corrupt.zip", "data/sitewatch.db", corrupted, true), "is unusable");
         assertRefused(rewrite(good, "evil.zip", "data/../../evil", new byte[] {1}, true), "unexpected file");
         assertRefused(rewrite(good, "partial.zip", "data/tls/ca.pem", null, false), "is incomplete");

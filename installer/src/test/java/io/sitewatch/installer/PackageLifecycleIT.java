@@ -102,7 +102,8 @@ class PackageLifecycleIT {
         assertThat(uid).isNotNull();
         assertThat(Integer.parseInt(uid)).isLessThan(1000);
         assertThat(Files.readString(root.resolve("etc/passwd")))
-                .contains("sitewatch:x:" + uid + ":" + gid + ":sitewatch appliance:/var/lib/sitewatch:/usr/sbin/nologin");
+                .contains("sitewatch:x:" + uid + ":" + gid
+                        + ":sitewatch appliance:/var/lib/sitewatch:/usr/sbin/nologin");
         assertThat(owner("var/lib/sitewatch")).isEqualTo(uid + ":" + gid);
         assertThat(PosixFilePermissions.toString(attributes("var/lib/sitewatch").permissions())).isEqualTo("rwxr-x---");
         assertThat(owner("etc/sitewatch/sitewatch.conf")).isEqualTo("0:" + gid);
@@ -141,7 +142,8 @@ class PackageLifecycleIT {
         assertThat(Files.readString(root.resolve("var/lib/sitewatch/sitewatch.db"))).isEqualTo("registry");
         assertThat(Files.readString(config)).contains("https-port = 8443");
         assertThat(idOf("passwd", "sitewatch")).isEqualTo(uid);
-        assertThat(Files.readSymbolicLink(root.resolve("etc/systemd/system/sitewatch.service"))).hasToString("/dev/null");
+        assertThat(Files.readSymbolicLink(root.resolve("etc/systemd/system/sitewatch.service")))
+                .hasToString("/dev/null");
 
         // purge: data, config, user, group and the service's links gone
         dpkg("--purge", "sitewatch");

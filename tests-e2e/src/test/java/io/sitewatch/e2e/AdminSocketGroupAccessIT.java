@@ -33,7 +33,8 @@ class AdminSocketGroupAccessIT {
         Files.setPosixFilePermissions(base, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path dataDir = Files.createDirectory(base.resolve("data"));
         Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwxr-x---"));
-        GroupPrincipal group = dataDir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName(GROUP);
+        GroupPrincipal group = dataDir.getFileSystem().getUserPrincipalLookupService()
+                .lookupPrincipalByGroupName(GROUP);
         Files.getFileAttributeView(dataDir, PosixFileAttributeView.class).setGroup(group);
 
         try (JarProcess serve = JarProcess.start("serve", "--data-dir", dataDir.toString(), "--bind", "127.0.0.1",
