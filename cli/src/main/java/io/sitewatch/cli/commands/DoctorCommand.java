@@ -54,7 +54,7 @@ public final class DoctorCommand implements Callable<Integer> {
 
     private static void print(PrintWriter out, Doctor.Report report) {
         out.printf("sitewatch doctor: %s, appliance %s%n", report.dataDir(), report.running() ? "running"
-                : "not running");
+                : "not answering");
         if (report.operatorUrl() != null) {
             out.printf("operators log in at %s%n", report.operatorUrl());
         }
