@@ -63,7 +63,12 @@ public final class AdminServer implements AutoCloseable {
             Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
             LOG.info("admin API on {} (owner only)", socket);
         } else {
-            Files.getFileAttributeView(socket, PosixFileAttributeView.class).setGroup(principal);
+            try {
+                Files.getFileAttributeView(socket, PosixFileAttributeView.class).setGroup(principal);
+            } catch (IOException e) {
+                throw new IOException("admin.socket-group: cannot give " + socket + " to group " + group
+                        + "; the service user must be a member of it (" + e.getMessage() + ")", e);
+            }
             Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw----"));
             LOG.info("admin API on {} (owner and group {})", socket, group);
         }

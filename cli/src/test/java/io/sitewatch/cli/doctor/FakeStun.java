@@ -12,11 +12,10 @@ import java.util.Arrays;
 final class FakeStun implements AutoCloseable {
 
     private final DatagramSocket socket;
-    private final Thread thread;
 
     FakeStun() throws IOException {
         socket = new DatagramSocket(0, InetAddress.getLoopbackAddress());
-        thread = new Thread(this::serve, "fake-stun");
+        Thread thread = new Thread(this::serve, "fake-stun");
         thread.setDaemon(true);
         thread.start();
     }
@@ -51,8 +50,7 @@ final class FakeStun implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
-        socket.close();
-        thread.join(5000);
+    public void close() {
+        socket.close(); // ends the receive, and with it the thread
     }
 }
