@@ -111,7 +111,7 @@ final class Checks {
     static Finding disk(long usable, long total) {
         String detail = gib(usable) + " free of " + gib(total) + " on the data directory's file system";
         String fix = "free space there: old files, journalctl --vacuum-size=200M, apt-get clean";
-        if (usable < Doctor.FULL_DISK || usable < total / 50) {
+        if (usable < Doctor.FULL_DISK) {
             return Finding.fail("disk", detail + ": the database cannot grow", fix);
         }
         if (usable < Doctor.LOW_DISK || usable < total / 10) {
