@@ -4,7 +4,9 @@ import io.sitewatch.appliance.admin.AdminApi;
 import io.sitewatch.appliance.admin.AdminServer;
 import io.sitewatch.appliance.admin.EventHub;
 import io.sitewatch.appliance.admin.dto.AdminDto.CaCertificate;
+import io.sitewatch.appliance.admin.dto.AdminDto.Diagnostics;
 import io.sitewatch.appliance.admin.dto.AdminDto.Status;
+import io.sitewatch.appliance.backup.BackupArchive;
 import io.sitewatch.appliance.auth.LoginThrottle;
 import io.sitewatch.appliance.auth.Passwords;
 import io.sitewatch.appliance.config.Config;
@@ -59,6 +61,7 @@ public final class Appliance implements AutoCloseable {
     private static final Duration EVENT_RETENTION = Duration.ofDays(90);
 
     private final Path dataDir;
+    private final Path configFile;
     private final Instant startedAt;
     private final Deque<AutoCloseable> opened = new ArrayDeque<>();
     private Store store;
@@ -69,14 +72,20 @@ public final class Appliance implements AutoCloseable {
     private AdminServer admin;
     private TlsMaterial tls;
 
-    private Appliance(Path dataDir, Clock clock) {
+    private Appliance(Path dataDir, Path configFile, Clock clock) {
         this.dataDir = dataDir.toAbsolutePath().normalize();
+        this.configFile = configFile == null ? null : configFile.toAbsolutePath().normalize();
         this.startedAt = clock.instant();
     }
 
     /** Starts the appliance on this data directory; on any failure everything opened so far is closed. */
     public static Appliance start(Path dataDir, Config config, Clock clock) throws Exception {
-        Appliance appliance = new Appliance(dataDir, clock);
+        return start(dataDir, null, config, clock);
+    }
+
+    /** @param configFile the file {@code config} was loaded from (backups include it), or null */
+    public static Appliance start(Path dataDir, Path configFile, Config config, Clock clock) throws Exception {
+        Appliance appliance = new Appliance(dataDir, configFile, clock);
         try {
             appliance.open(config, clock);
             return appliance;
@@ -118,8 +127,10 @@ public final class Appliance implements AutoCloseable {
         opened.push(core::shutdown); // sessions get 1001 before the server stops
 
         DiskUsage disk = new DiskUsage(dataDir, clock);
-        admin = new AdminServer(dataDir, new AdminApi(registry, core, store, hub, () -> status(clock, disk),
-                () -> ConfigLoader.toToml(config), this::caCertificate));
+        admin = new AdminServer(dataDir, config.admin().socketGroup(), new AdminApi(registry, core, store, hub,
+                () -> status(clock, disk), () -> ConfigLoader.toToml(config), this::caCertificate,
+                () -> diagnostics(config), (out, recordings) -> BackupArchive.write(out, dataDir, store, configFile,
+                        recordings, clock.instant())));
         opened.push(admin);
         admin.start();
 
@@ -251,6 +262,12 @@ public final class Appliance implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file.get(), e);
         }
+    }
+
+    private Diagnostics diagnostics(Config config) {
+        return new Diagnostics(store.integrityProblems(), configFile == null ? null : configFile.toString(),
+                config.http().bind(), web.tls(), config.ice().stun(), config.ice().turn(),
+                config.admin().socketGroup());
     }
 
     @Override

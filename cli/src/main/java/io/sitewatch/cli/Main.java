@@ -1,8 +1,10 @@
 package io.sitewatch.cli;
 
 import io.sitewatch.appliance.Version;
+import io.sitewatch.appliance.backup.BackupException;
 import io.sitewatch.appliance.config.ConfigException;
 import io.sitewatch.cli.client.AdminException;
+import io.sitewatch.cli.commands.BackupCommand;
 import io.sitewatch.cli.commands.CertCommand;
 import io.sitewatch.cli.commands.CommandFactory;
 import io.sitewatch.cli.commands.CompletionCommand;
@@ -10,6 +12,7 @@ import io.sitewatch.cli.commands.ConfigCommand;
 import io.sitewatch.cli.commands.Context;
 import io.sitewatch.cli.commands.ControlCommand;
 import io.sitewatch.cli.commands.DiscoverCommand;
+import io.sitewatch.cli.commands.DoctorCommand;
 import io.sitewatch.cli.commands.EventsCommand;
 import io.sitewatch.cli.commands.GroupCommand;
 import io.sitewatch.cli.commands.KickCommand;
@@ -17,6 +20,7 @@ import io.sitewatch.cli.commands.LinksCommand;
 import io.sitewatch.cli.commands.ManCommand;
 import io.sitewatch.cli.commands.OperatorCommand;
 import io.sitewatch.cli.commands.ReleaseCommand;
+import io.sitewatch.cli.commands.RestoreCommand;
 import io.sitewatch.cli.commands.RoomCommand;
 import io.sitewatch.cli.commands.RoomsCommand;
 import io.sitewatch.cli.commands.ServeCommand;
@@ -39,7 +43,8 @@ import picocli.CommandLine.Command;
                 GroupCommand.class, OperatorCommand.class, SessionsCommand.class, LinksCommand.class,
                 ControlCommand.class, RoomsCommand.class, RoomCommand.class, WatchCommand.class, KickCommand.class,
                 ReleaseCommand.class, EventsCommand.class, CertCommand.class, ConfigCommand.class,
-                CompletionCommand.class, ManCommand.class, DiscoverCommand.class,
+                CompletionCommand.class, ManCommand.class, DiscoverCommand.class, BackupCommand.class,
+                RestoreCommand.class, DoctorCommand.class,
                 CommandLine.HelpCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {"  0  done", "  1  refused or failed (the message says why)", "  2  bad arguments",
@@ -59,6 +64,20 @@ public final class Main implements Context.Holder {
     @Override
     public Context context() {
         return context;
+    }
+
+    /**
+     * Builds the command tree for build-time tools (picocli's man page and completion generators), which
+     * instantiate classes by name: {@code --factory=io.sitewatch.cli.Main$DocFactory}.
+     */
+    public static final class DocFactory implements CommandLine.IFactory {
+        private final Context context = Context.standard();
+        private final CommandFactory commands = new CommandFactory(context);
+
+        @Override
+        public <K> K create(Class<K> type) throws Exception {
+            return type == Main.class ? type.cast(new Main(context)) : commands.create(type);
+        }
     }
 
     public static void main(String[] args) {
@@ -107,7 +126,8 @@ public final class Main implements Context.Holder {
         if (e instanceof NoSuchFileException) {
             return "no such file: " + e.getMessage();
         }
-        if (e instanceof AdminException || e instanceof ConfigException || e instanceof IllegalArgumentException) {
+        if (e instanceof AdminException || e instanceof ConfigException || e instanceof IllegalArgumentException
+                || e instanceof BackupException) {
             return e.getMessage();
         }
         String text = e.getMessage() == null ? e.toString() : e.getMessage();

@@ -50,8 +50,8 @@ final class JarProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(javaBin(), "-jar", JAR.toString()));
         command.addAll(List.of(args));
         JarProcess p = new JarProcess(new ProcessBuilder(command).redirectErrorStream(true).start());
-        try (var stdin = p.process.getOutputStream()) {
-            if (input != null) {
+        if (input != null) {
+            try (var stdin = p.process.getOutputStream()) {
                 stdin.write(input.getBytes(StandardCharsets.UTF_8));
             }
         }

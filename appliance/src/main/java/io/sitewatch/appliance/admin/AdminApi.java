@@ -1,6 +1,7 @@
 package io.sitewatch.appliance.admin;
 
 import io.sitewatch.appliance.admin.dto.AdminDto.CaCertificate;
+import io.sitewatch.appliance.admin.dto.AdminDto.Diagnostics;
 import io.sitewatch.appliance.admin.dto.AdminDto.EnrolledSite;
 import io.sitewatch.appliance.admin.dto.AdminDto.EventView;
 import io.sitewatch.appliance.admin.dto.AdminDto.IssuedToken;
@@ -23,6 +24,8 @@ import io.sitewatch.appliance.signal.SignalViews.SessionView;
 import io.sitewatch.appliance.store.Operator;
 import io.sitewatch.appliance.store.Site;
 import io.sitewatch.appliance.store.Store;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -36,9 +39,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Blocker;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The local admin API (design.md, Admin API): everything the CLI shows or changes. JSON over
@@ -46,6 +52,7 @@ import org.eclipse.jetty.util.Blocker;
  */
 public final class AdminApi {
 
+    private static final Logger LOG = LoggerFactory.getLogger(AdminApi.class);
     private static final int MAX_EVENTS = 10_000;
     private static final long FOLLOW_KEEPALIVE_SECONDS = 15;
 
@@ -56,9 +63,18 @@ public final class AdminApi {
     private final Supplier<Status> status;
     private final Supplier<String> config;
     private final Supplier<Optional<CaCertificate>> ca;
+    private final Supplier<Diagnostics> diagnostics;
+    private final BackupWriter backups;
+
+    /** Writes a backup archive (see {@code BackupArchive}) to the response. */
+    @FunctionalInterface
+    public interface BackupWriter {
+        void write(OutputStream out, boolean withRecordings) throws IOException;
+    }
 
     public AdminApi(Registry registry, SignalCore core, Store store, EventHub hub, Supplier<Status> status,
-                    Supplier<String> config, Supplier<Optional<CaCertificate>> ca) {
+                    Supplier<String> config, Supplier<Optional<CaCertificate>> ca, Supplier<Diagnostics> diagnostics,
+                    BackupWriter backups) {
         this.registry = registry;
         this.core = core;
         this.store = store;
@@ -66,6 +82,8 @@ public final class AdminApi {
         this.status = status;
         this.config = config;
         this.ca = ca;
+        this.diagnostics = diagnostics;
+        this.backups = backups;
     }
 
     public Handler handler() {
@@ -75,6 +93,8 @@ public final class AdminApi {
                 .add("GET", "/v1/cert/ca", call -> ca.get().orElseThrow(() -> new Routes.ApiException(
                         HttpStatus.NOT_FOUND_404, "not-found", "the appliance has no CA of its own: it serves a "
                         + "user-supplied certificate or runs without TLS")))
+                .add("GET", "/v1/diagnostics", call -> diagnostics.get())
+                .add("GET", "/v1/backup", this::backup)
                 .add("GET", "/v1/sites", call -> registry.sites().stream().map(this::view).toList())
                 .add("POST", "/v1/sites", call -> enrol(call.body(SiteRequest.class)))
                 .add("POST", "/v1/sites/import", call -> importSites(call.body(SiteRequest[].class)))
@@ -226,6 +246,28 @@ public final class AdminApi {
         } catch (java.io.IOException e) {
             // the follower went away
         }
+        call.callback().succeeded();
+        return Routes.HANDLED;
+    }
+
+    /** Streams a zip; a failure before the first byte is an ordinary error answer, later it aborts the stream. */
+    private Object backup(Routes.Call call) {
+        Response response = call.response();
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/zip");
+        OutputStream out = Content.Sink.asOutputStream(response);
+        try {
+            backups.write(out, "true".equals(call.query("recordings")));
+            out.close();
+        } catch (IOException | RuntimeException e) {
+            if (!response.isCommitted()) {
+                throw new Routes.ApiException(HttpStatus.INTERNAL_SERVER_ERROR_500, "backup-failed",
+                        "cannot back up: " + e.getMessage());
+            }
+            LOG.warn("backup aborted: {}", e.toString());
+            call.callback().failed(e);
+            return Routes.HANDLED;
+        }
+        LOG.info("backup written to the admin client");
         call.callback().succeeded();
         return Routes.HANDLED;
     }

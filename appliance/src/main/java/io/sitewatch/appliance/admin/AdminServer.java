@@ -3,7 +3,10 @@ package io.sitewatch.appliance.admin;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipalNotFoundException;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -14,8 +17,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Serves the admin API on a Unix domain socket in the data directory, readable and writable
- * by the service user only (0600 inside the 0700 data directory). Jetty sets no permissions
- * itself, so they are set right after binding; the directory's mode closes that window.
+ * by the service user only (0600 inside the 0700 data directory), or also by one group (0660,
+ * with the directory 0750: a packaged box lets admins in group {@code sitewatch} use it without
+ * sudo). Jetty sets no permissions itself, so they are set right after binding; the directory's
+ * mode and the process umask close that window.
  */
 public final class AdminServer implements AutoCloseable {
 
@@ -24,9 +29,12 @@ public final class AdminServer implements AutoCloseable {
 
     private final Server server;
     private final Path socket;
+    private final String group;
 
-    public AdminServer(Path dataDir, AdminApi api) {
+    /** @param group blank: owner-only; else the group whose members may use the socket too */
+    public AdminServer(Path dataDir, String group, AdminApi api) {
         this.socket = dataDir.resolve(SOCKET_NAME).toAbsolutePath();
+        this.group = group == null ? "" : group.strip();
         QueuedThreadPool threads = new QueuedThreadPool(16, 2);
         threads.setName("admin");
         server = new Server(threads);
@@ -40,6 +48,7 @@ public final class AdminServer implements AutoCloseable {
     }
 
     public void start() throws IOException {
+        GroupPrincipal principal = group.isEmpty() ? null : lookUp(group);
         if (socket.toString().getBytes().length >= UnixDomainServerConnector.MAX_UNIX_DOMAIN_PATH_LENGTH) {
             throw new IOException("the admin socket path is too long for a Unix socket: " + socket
                     + " (use a shorter --data-dir)");
@@ -50,8 +59,27 @@ public final class AdminServer implements AutoCloseable {
         } catch (Exception e) {
             throw new IOException("cannot open the admin socket " + socket + ": " + e.getMessage(), e);
         }
-        Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
-        LOG.info("admin API on {}", socket);
+        if (principal == null) {
+            Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
+            LOG.info("admin API on {} (owner only)", socket);
+        } else {
+            try {
+                Files.getFileAttributeView(socket, PosixFileAttributeView.class).setGroup(principal);
+            } catch (IOException e) {
+                throw new IOException("admin.socket-group: cannot give " + socket + " to group " + group
+                        + "; the service user must be a member of it (" + e.getMessage() + ")", e);
+            }
+            Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw----"));
+            LOG.info("admin API on {} (owner and group {})", socket, group);
+        }
+    }
+
+    private GroupPrincipal lookUp(String name) throws IOException {
+        try {
+            return socket.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName(name);
+        } catch (UserPrincipalNotFoundException e) {
+            throw new IOException("admin.socket-group: there is no group '" + name + "' on this system");
+        }
     }
 
     public Path socket() {

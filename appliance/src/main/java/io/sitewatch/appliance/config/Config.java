@@ -10,7 +10,7 @@ import java.util.Objects;
  * then command-line flags. Each component receives only its own section.
  */
 public record Config(Http http, Tls tls, Ice ice, Tiers tiers, Intercom intercom, Discovery discovery,
-                     SignalSettings signal, Auth auth) {
+                     SignalSettings signal, Auth auth, Admin admin) {
 
     public Config {
         Objects.requireNonNull(http, "http");
@@ -21,11 +21,12 @@ public record Config(Http http, Tls tls, Ice ice, Tiers tiers, Intercom intercom
         Objects.requireNonNull(discovery, "discovery");
         Objects.requireNonNull(signal, "signal");
         Objects.requireNonNull(auth, "auth");
+        Objects.requireNonNull(admin, "admin");
     }
 
     public static Config defaults() {
         return new Config(Http.defaults(), Tls.defaults(), Ice.defaults(), Tiers.defaults(), Intercom.defaults(),
-                Discovery.defaults(), SignalSettings.defaults(), Auth.defaults());
+                Discovery.defaults(), SignalSettings.defaults(), Auth.defaults(), Admin.defaults());
     }
 
     /**
@@ -172,6 +173,26 @@ public record Config(Http http, Tls tls, Ice ice, Tiers tiers, Intercom intercom
 
         static Auth defaults() {
             return new Auth(12 * 60, 210_000);
+        }
+    }
+
+    /**
+     * The admin socket ({@code DATA_DIR/admin.sock}).
+     *
+     * @param socketGroup blank: only the service user may use it (0600); a group name: members of that group may
+     *                    too (0660, e.g. {@code sitewatch} on a packaged box, with the data directory 0750)
+     */
+    public record Admin(String socketGroup) {
+        public Admin {
+            socketGroup = blankToEmpty(socketGroup);
+            if (!socketGroup.isEmpty() && !socketGroup.matches("[A-Za-z0-9_][A-Za-z0-9_.-]*\\$?")) {
+                throw new IllegalArgumentException("admin.socket-group must be a group name, not '"
+                        + socketGroup + "'");
+            }
+        }
+
+        static Admin defaults() {
+            return new Admin("");
         }
     }
 

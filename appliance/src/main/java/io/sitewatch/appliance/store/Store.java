@@ -22,6 +22,15 @@ public interface Store extends AutoCloseable {
     /** Writes everything that is written behind (events, sessions) and waits until it is on disk. */
     void flush();
 
+    /**
+     * Writes a consistent copy of the whole database to {@code target} (which must not exist) while the
+     * appliance keeps serving: what an online backup stores.
+     */
+    void snapshot(java.nio.file.Path target);
+
+    /** The database's own consistency check: empty when it is sound, else what is wrong. */
+    java.util.List<String> integrityProblems();
+
     @Override
     void close();
 }

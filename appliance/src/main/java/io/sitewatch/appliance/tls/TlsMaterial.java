@@ -63,6 +63,43 @@ public final class TlsMaterial {
         return GeneratedTls.load(dataDir.resolve("tls"), requiredNames.get(), clock.instant());
     }
 
+    /**
+     * The server certificate a start would serve, read without creating, renewing or repairing anything (for
+     * {@code sitewatch doctor} on a stopped box); empty when the appliance has not made one yet.
+     */
+    public static Optional<X509Certificate> currentCertificate(Path dataDir, TlsSettings settings)
+            throws TlsException {
+        if (settings.certificate() != null) {
+            return Optional.of(PemFiles.certificates(Path.of(settings.certificate())).get(0));
+        }
+        Path file = settings.keystore() != null ? Path.of(settings.keystore())
+                : dataDir.resolve("tls").resolve(GeneratedTls.SERVER_P12);
+        if (!java.nio.file.Files.exists(file)) {
+            return Optional.empty();
+        }
+        try {
+            String password = settings.keystore() != null ? settings.keystorePassword() : java.nio.file.Files
+                    .readString(dataDir.resolve("tls").resolve(GeneratedTls.SERVER_P12_PASS)).strip();
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
+                store.load(in, password == null ? new char[0] : password.toCharArray());
+            }
+            for (String alias : java.util.Collections.list(store.aliases())) {
+                if (store.isKeyEntry(alias)) {
+                    return Optional.of((X509Certificate) store.getCertificateChain(alias)[0]);
+                }
+            }
+            throw new TlsException("keystore " + file + " holds no private key");
+        } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+            throw new TlsException("cannot read " + file + ": " + TlsException.reason(e), e);
+        }
+    }
+
+    /** A certificate's DNS and IP names in the form {@link HostNames#requiredNames()} uses. */
+    public static List<String> subjectAltNames(X509Certificate certificate) {
+        return Certificates.subjectAltNames(certificate);
+    }
+
     /** The keystore to hand to the TLS connector; callers must not modify it. */
     public KeyStore keyStore() {
         return keyStore;

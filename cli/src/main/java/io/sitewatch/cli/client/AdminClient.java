@@ -12,7 +12,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.InterruptedIOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.function.Consumer;
 
 /** The CLI's only way to the appliance: JSON requests to the admin API over an {@link AdminTransport}. */
@@ -59,6 +63,21 @@ public final class AdminClient implements AutoCloseable {
     /** Opens a stream of JSON lines ({@code /v1/events?follow=true}); it is open once this returns. */
     public Lines lines(String path) throws AdminException {
         return new Lines(transport.open(path));
+    }
+
+    /**
+     * Saves a binary answer (a backup) to {@code target}, which is created owner-only. No overall time limit,
+     * since a backup with recordings may be large; only a stalled transfer times out.
+     */
+    public void download(String path, Path target) throws AdminException {
+        try (InputStream in = transport.open(path)) {
+            Files.createFile(target, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            try (OutputStream out = Files.newOutputStream(target)) {
+                in.transferTo(out);
+            }
+        } catch (IOException e) {
+            throw new AdminException("cannot save " + target + ": " + e.getMessage());
+        }
     }
 
     /** Reads a stream of JSON lines until the appliance closes it or the thread is interrupted. */

@@ -30,6 +30,11 @@ public final class SocketTransport implements AdminTransport {
 
     public SocketTransport(Path socket) throws AdminException {
         this.socket = socket;
+        Path dir = socket.toAbsolutePath().getParent();
+        if (Files.isDirectory(dir) && !Files.isExecutable(dir)) {
+            throw new AdminException.Denied("permission denied on " + dir
+                    + " (run as the appliance's user, or as a member of its group)");
+        }
         if (!Files.exists(socket)) {
             throw new AdminException.NotRunning("the appliance is not running (no admin socket at " + socket
                     + "); start it with 'sitewatch serve' or pass the right --data-dir");

@@ -77,9 +77,9 @@ public final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path dir = dataDir.path();
-        Config config = ConfigLoader.load(configFile != null ? configFile : dir.resolve("sitewatch.conf"),
-                System.getenv(), overrides());
-        Appliance appliance = Appliance.start(dir, config, Clock.systemUTC());
+        Path file = configFile != null ? configFile : dir.resolve("sitewatch.conf");
+        Config config = ConfigLoader.load(file, System.getenv(), overrides());
+        Appliance appliance = Appliance.start(dir, file, config, Clock.systemUTC());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             appliance.close();

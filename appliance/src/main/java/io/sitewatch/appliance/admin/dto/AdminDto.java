@@ -40,6 +40,15 @@ public final class AdminDto {
     /** The appliance's own CA, for devices to trust ({@code sitewatch cert export-ca}). */
     public record CaCertificate(String pem, String fingerprintSha256) {}
 
+    /**
+     * What {@code sitewatch doctor} needs from a running appliance besides {@link Status}.
+     *
+     * @param databaseProblems {@code PRAGMA integrity_check} findings; empty when sound
+     * @param configFile       the config file the appliance loaded, or null
+     */
+    public record Diagnostics(List<String> databaseProblems, String configFile, String bind, boolean tls,
+                              List<String> stun, List<String> turn, String socketGroup) {}
+
     public record SiteRequest(String id, String name, String location, String group) {}
 
     public record SiteChange(String name, String location, String group) {}

@@ -46,6 +46,18 @@ final class SqlConnection implements AutoCloseable {
         return reader;
     }
 
+    /** A connection of its own for one long read (a snapshot), so the pool's readers stay free. */
+    static SqlConnection openPlain(Path file) throws SQLException {
+        return new SqlConnection(common().createConnection(url(file)));
+    }
+
+    /** Opens an existing database without creating or changing anything (doctor, restore). */
+    static SqlConnection openReadOnly(Path file) throws SQLException {
+        SQLiteConfig config = common();
+        config.setReadOnly(true);
+        return new SqlConnection(config.createConnection(url(file)));
+    }
+
     private static SQLiteConfig common() {
         SQLiteConfig config = new SQLiteConfig();
         config.setBusyTimeout(BUSY_TIMEOUT_MS);
@@ -88,6 +100,17 @@ final class SqlConnection implements AutoCloseable {
             rows.next();
             return rows.getLong(1);
         }
+    }
+
+    /** Every row of a one-column query, as text. */
+    java.util.List<String> queryStrings(String sql) throws SQLException {
+        java.util.List<String> values = new java.util.ArrayList<>();
+        try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+            while (rows.next()) {
+                values.add(rows.getString(1));
+            }
+        }
+        return values;
     }
 
     @Override

@@ -39,6 +39,7 @@ public final class SqliteStore implements Store {
         }
     }
 
+    private final Path file;
     private final DataDirLock lock;
     private final SqlWriter writer;
     private final ReadPool readers;
@@ -52,7 +53,8 @@ public final class SqliteStore implements Store {
     private final SqliteJournal journal;
     private boolean closed;
 
-    private SqliteStore(DataDirLock lock, SqlWriter writer, ReadPool readers, Options options) {
+    private SqliteStore(Path file, DataDirLock lock, SqlWriter writer, ReadPool readers, Options options) {
+        this.file = file;
         this.lock = lock;
         this.writer = writer;
         this.readers = readers;
@@ -86,7 +88,7 @@ public final class SqliteStore implements Store {
             connection = SqlConnection.openWriter(file);
             Migrations.migrate(connection, file, options.migrations());
             SqlWriter writer = new SqlWriter(connection, file, options.walLimitBytes());
-            return new SqliteStore(lock, writer, ReadPool.open(file, options.readers()), options);
+            return new SqliteStore(file, lock, writer, ReadPool.open(file, options.readers()), options);
         } catch (SQLException e) {
             StoreException failure = new StoreException("cannot open the database " + file + ": " + e.getMessage(), e);
             abandon(connection, lock, failure);
@@ -151,6 +153,27 @@ public final class SqliteStore implements Store {
     @Override
     public void flush() {
         writeBehind.flush();
+    }
+
+    /**
+     * {@code VACUUM INTO} on a connection of its own: in WAL mode it reads one snapshot while the writer goes on.
+     * Events written behind are flushed first, so the copy holds everything logged until now.
+     */
+    @Override
+    public void snapshot(Path target) {
+        flush();
+        try (SqlConnection connection = SqlConnection.openPlain(file)) {
+            java.sql.PreparedStatement vacuum = connection.prepare("VACUUM INTO ?");
+            vacuum.setString(1, target.toAbsolutePath().toString());
+            vacuum.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException("cannot copy the database to " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public List<String> integrityProblems() {
+        return readers.read("check the database", SqliteFiles::integrityProblems);
     }
 
     /**

@@ -123,6 +123,40 @@ class MigrationsTest {
         assertThat(userVersion(dir.resolve("sitewatch.db.before-v" + version + ".bak"))).isEqualTo(version - 1);
     }
 
+    /** An upgrade as the package does it: the next start migrates; a failing script costs nothing. */
+    @Test
+    void aFailedUpgradeAtStartLeavesTheDatabaseAsItWasAndTheFixedOneRunsOnce() throws SQLException {
+        Path db = dir.resolve("sitewatch.db");
+        SqliteStore.open(db).close();
+        execute(db, "INSERT INTO sites (id, name, grp, enabled, created_at)"
+                + " VALUES ('yard-1', 'Yard', 'default', 1, 0)");
+        int current = Migrations.builtIn().size();
+        int version = current + 1;
+        long walLimit = SqliteStore.Options.defaults().walLimitBytes();
+        List<Migrations.Migration> broken = new ArrayList<>(Migrations.builtIn());
+        broken.add(Migrations.parse("V" + version + "__broken.sql",
+                "ALTER TABLE sites ADD COLUMN notes TEXT; INSERT INTO nowhere VALUES (1);"));
+
+        assertThatThrownBy(() -> SqliteStore.open(db, Fixtures.options(broken, walLimit)))
+                .isInstanceOf(StoreException.class).hasMessageContaining("it stays at version " + current);
+
+        assertThat(userVersion(db)).isEqualTo(current);
+        assertThat(count(db, "sites")).isEqualTo(1);
+        Path backup = dir.resolve("sitewatch.db.before-v" + version + ".bak");
+        assertThat(userVersion(backup)).isEqualTo(current);
+        assertThat(count(backup, "sites")).isEqualTo(1);
+
+        List<Migrations.Migration> fixed = new ArrayList<>(Migrations.builtIn());
+        fixed.add(Migrations.parse("V" + version + "__notes.sql",
+                "ALTER TABLE sites ADD COLUMN notes TEXT; INSERT INTO groups (name) VALUES ('upgraded');"));
+        SqliteStore.open(db, Fixtures.options(fixed, walLimit)).close(); // the lock was released by the failure
+        SqliteStore.open(db, Fixtures.options(fixed, walLimit)).close();
+
+        assertThat(userVersion(db)).isEqualTo(version);
+        assertThat(count(db, "groups")).isEqualTo(2);
+        assertThat(count(db, "sites")).isEqualTo(1);
+    }
+
     private static int migrate(Path db, List<Migrations.Migration> migrations) throws SQLException {
         try (SqlConnection connection = SqlConnection.openWriter(db)) {
             return Migrations.migrate(connection, db, migrations);
