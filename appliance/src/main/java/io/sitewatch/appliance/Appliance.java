@@ -21,6 +21,7 @@ import io.sitewatch.appliance.registry.Directory;
 import io.sitewatch.appliance.registry.Registry;
 import io.sitewatch.appliance.signal.SignalCore;
 import io.sitewatch.appliance.signal.SignalObserver;
+import io.sitewatch.appliance.standby.StandbyFollower;
 import io.sitewatch.appliance.store.Operator;
 import io.sitewatch.appliance.store.Site;
 import io.sitewatch.appliance.store.Store;
@@ -71,6 +72,7 @@ public final class Appliance implements AutoCloseable {
     private WebServer web;
     private AdminServer admin;
     private TlsMaterial tls;
+    private StandbyFollower standby;
 
     private Appliance(Path dataDir, Path configFile, Clock clock) {
         this.dataDir = dataDir.toAbsolutePath().normalize();
@@ -105,12 +107,17 @@ public final class Appliance implements AutoCloseable {
         EventHub hub = new EventHub();
         Metrics metrics = new Metrics();
         core = new SignalCore(config.signal(), directory, directory, store.sessions(),
-                new MediaSettings(config.ice(), config.tiers(), clock),
+                new MediaSettings(config.ice(), config.tiers(), config.standby().url(), clock),
                 SignalObserver.all(metrics, new EventRecorder(store.events(), hub, clock)), clock);
         metrics.gaugeSessions(core::sessionCounts);
         core.restore();
         registry = new Registry(store, directory, liveEffects(core), new Passwords(config.auth().passwordIterations()),
                 Duration.ofMinutes(config.auth().operatorTokenTtlMinutes()), clock);
+        Config.Http http = config.http();
+        if (config.standby().following()) {
+            standby = followPrimary(config.standby(), clock);
+            http = http.withAllowedOrigin(origin(config.standby().of())); // pages served by the primary fail over here
+        }
 
         WebServer.Keys keys = null;
         if (config.http().tls()) {
@@ -119,8 +126,10 @@ public final class Appliance implements AutoCloseable {
                     t.privateKey()), clock);
             keys = new WebServer.Keys(tls.keyStore(), tls.keyStorePassword());
         }
-        web = new WebServer(config.http(), keys, core, new WebServer.Endpoints(registry, directory,
-                core::onlineSites, config.intercom().defaultRoom(), new LoginThrottle(clock), () -> health(clock), metrics::scrape),
+        String snapshotSecret = config.standby().following() ? "" : config.standby().secret();
+        web = new WebServer(http, keys, core, new WebServer.Endpoints(registry, directory, core::onlineSites,
+                config.intercom().defaultRoom(), new LoginThrottle(clock), () -> health(clock), metrics::scrape,
+                snapshotSecret, out -> BackupArchive.write(out, dataDir, store, null, false, clock.instant())),
                 config.signal().heartbeatMs(), clock);
         opened.push(web);
         web.start();
@@ -143,11 +152,36 @@ public final class Appliance implements AutoCloseable {
         });
         opened.push(timers::shutdownNow);
         timers.scheduleWithFixedDelay(guard("signal timers", core::tick), TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
+        if (standby != null) {
+            timers.scheduleWithFixedDelay(guard("standby sync", standby::syncQuietly), config.standby().intervalSeconds(),
+                    config.standby().intervalSeconds(), TimeUnit.SECONDS);
+        }
         timers.scheduleWithFixedDelay(guard("token purge", () -> store.tokens().purgeExpired(clock.instant())),
                 1, 60, TimeUnit.MINUTES);
         timers.scheduleWithFixedDelay(guard("event retention",
                 () -> store.events().prune(clock.instant().minus(EVENT_RETENTION))), 5, 24 * 60, TimeUnit.MINUTES);
         LOG.info("sitewatch {} ready on {} (data in {})", Version.get(), baseUrl(), dataDir);
+    }
+
+    /**
+     * A standby mirrors its primary's registry: once now (taking the primary's CA before TLS starts),
+     * then on a timer. An unreachable primary at start is no reason not to serve what was mirrored last.
+     */
+    private StandbyFollower followPrimary(Config.Standby config, Clock clock) throws Exception {
+        StandbyFollower follower = new StandbyFollower(config, dataDir, registry, clock);
+        opened.push(follower);
+        try {
+            follower.sync(true);
+        } catch (java.io.IOException e) {
+            LOG.warn("standby: {} is not reachable now ({}); serving the registry mirrored last", config.of(),
+                    e.getMessage());
+        }
+        return follower;
+    }
+
+    private static String origin(String url) {
+        java.net.URI uri = java.net.URI.create(url);
+        return uri.getScheme() + "://" + uri.getAuthority();
     }
 
     /** mDNS in the background (it can take a second); only where the LAN can reach us. */
@@ -249,7 +283,9 @@ public final class Appliance implements AutoCloseable {
         return new Status(Version.get(), startedAt, Duration.between(startedAt, clock.instant()).toSeconds(),
                 dataDir.toString(), baseUrl(), deviceUrl(), web.tls(), web.port(), web.redirectPort(),
                 admin.socket().toString(), core.sessionCounts(), registry.sites().size(), registry.operators().size(),
-                dropped, figures.usedBytes(), figures.freeBytes(), figures.totalBytes());
+                dropped, figures.usedBytes(), figures.freeBytes(), figures.totalBytes(),
+                standby == null ? null : standby.state().primary(), standby == null ? null : standby.state().lastSync(),
+                standby == null ? null : standby.state().lastError());
     }
 
     private Optional<CaCertificate> caCertificate() {

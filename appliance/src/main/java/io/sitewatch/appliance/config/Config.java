@@ -10,7 +10,7 @@ import java.util.Objects;
  * then command-line flags. Each component receives only its own section.
  */
 public record Config(Http http, Tls tls, Ice ice, Tiers tiers, Intercom intercom, Discovery discovery,
-                     SignalSettings signal, Auth auth, Admin admin) {
+                     Standby standby, SignalSettings signal, Auth auth, Admin admin) {
 
     public Config {
         Objects.requireNonNull(http, "http");
@@ -19,6 +19,7 @@ public record Config(Http http, Tls tls, Ice ice, Tiers tiers, Intercom intercom
         Objects.requireNonNull(tiers, "tiers");
         Objects.requireNonNull(intercom, "intercom");
         Objects.requireNonNull(discovery, "discovery");
+        Objects.requireNonNull(standby, "standby");
         Objects.requireNonNull(signal, "signal");
         Objects.requireNonNull(auth, "auth");
         Objects.requireNonNull(admin, "admin");
@@ -26,7 +27,7 @@ public record Config(Http http, Tls tls, Ice ice, Tiers tiers, Intercom intercom
 
     public static Config defaults() {
         return new Config(Http.defaults(), Tls.defaults(), Ice.defaults(), Tiers.defaults(), Intercom.defaults(),
-                Discovery.defaults(), SignalSettings.defaults(), Auth.defaults(), Admin.defaults());
+                Discovery.defaults(), Standby.defaults(), SignalSettings.defaults(), Auth.defaults(), Admin.defaults());
     }
 
     /**
@@ -52,6 +53,12 @@ public record Config(Http http, Tls tls, Ice ice, Tiers tiers, Intercom intercom
 
         static Http defaults() {
             return new Http("0.0.0.0", 8443, 8080, true, List.of(), 1024);
+        }
+
+        public Http withAllowedOrigin(String origin) {
+            List<String> origins = new java.util.ArrayList<>(allowedOrigins);
+            origins.add(origin);
+            return new Http(bind, httpsPort, httpPort, tls, origins, outbox);
         }
     }
 
@@ -134,6 +141,45 @@ public record Config(Http http, Tls tls, Ice ice, Tiers tiers, Intercom intercom
             if (height < 0 || kbps < 30 || fps < 1 || fps > 60) {
                 throw new IllegalArgumentException("a tier needs height >= 0 (0 = native), kbps >= 30, fps 1-60");
             }
+        }
+    }
+
+    /**
+     * A standby pair. On the primary: {@code url}, the standby's signaling URL announced to clients, and
+     * {@code secret}, which the standby presents to fetch snapshots. On the standby: {@code of}, the
+     * primary's base URL, the same {@code secret}, and for https {@code caFingerprint}, the SHA-256 of the
+     * primary's CA ({@code sitewatch cert export-ca} or {@code discover} show it) that the standby trusts.
+     */
+    public record Standby(String of, String secret, String caFingerprint, String url, int intervalSeconds) {
+        public Standby {
+            of = blankToEmpty(of).replaceAll("/+$", "");
+            secret = blankToEmpty(secret);
+            caFingerprint = blankToEmpty(caFingerprint).toUpperCase(java.util.Locale.ROOT);
+            url = blankToEmpty(url);
+            if (!of.isEmpty() && !of.startsWith("https://") && !of.startsWith("http://")) {
+                throw new IllegalArgumentException("standby.of is the primary's base URL, e.g. https://primary:8443");
+            }
+            if (!of.isEmpty() && secret.length() < 16) {
+                throw new IllegalArgumentException("standby.secret (at least 16 characters) is needed with standby.of");
+            }
+            if (of.startsWith("https://") && caFingerprint.isEmpty()) {
+                throw new IllegalArgumentException("standby.ca-fingerprint is needed to trust the primary over https"
+                        + " (run 'sitewatch cert export-ca' on the primary)");
+            }
+            if (!url.isEmpty() && !url.startsWith("wss://") && !url.startsWith("ws://")) {
+                throw new IllegalArgumentException("standby.url is the standby's signaling URL, e.g. wss://standby:8443/signal");
+            }
+            if (intervalSeconds < 1) {
+                throw new IllegalArgumentException("standby.interval-seconds must be at least 1");
+            }
+        }
+
+        static Standby defaults() {
+            return new Standby("", "", "", "", 5);
+        }
+
+        public boolean following() {
+            return !of.isEmpty();
         }
     }
 

@@ -86,6 +86,7 @@ public final class ConfigLoader {
         mask(tree, "tls", "keystore-password");
         mask(tree, "ice", "turn-credential");
         mask(tree, "ice", "turn-secret");
+        mask(tree, "standby", "secret");
         try {
             return TOML.writeValueAsString(tree);
         } catch (JsonProcessingException e) {

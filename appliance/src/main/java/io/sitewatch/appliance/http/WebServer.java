@@ -50,9 +50,14 @@ public final class WebServer implements AutoCloseable {
     public record Keys(KeyStore keyStore, char[] password) {}
 
     /** What the endpoints serve, besides signaling. */
+    /**
+     * @param standbySecret  serves {@code /api/peer/snapshot} to a standby presenting it; blank: not served
+     * @param standbySnapshot writes the archive a standby mirrors
+     */
     public record Endpoints(Registry registry, Credentials credentials, Supplier<Set<String>> onlineSites,
                             String defaultRoom, LoginThrottle loginThrottle, Supplier<Object> health,
-                            Supplier<String> metrics) {}
+                            Supplier<String> metrics, String standbySecret,
+                            PeerSnapshotHandler.Snapshot standbySnapshot) {}
 
     private final Server server;
     private final ServerConnector primary;
@@ -106,6 +111,10 @@ public final class WebServer implements AutoCloseable {
                 endpoints.registry()::sites, endpoints.onlineSites()));
         routes.addMapping(PathSpec.from("/api/rooms"), new RoomsHandler(endpoints.credentials(),
                 endpoints.defaultRoom(), endpoints.registry()::rooms, core::rooms, core::capacityOf));
+        if (!endpoints.standbySecret().isEmpty()) {
+            routes.addMapping(PathSpec.from("/api/peer/snapshot"), new PeerSnapshotHandler(endpoints.standbySecret(),
+                    endpoints.standbySnapshot()));
+        }
         routes.addMapping(PathSpec.from("/api/*"), notFound());
         routes.addMapping(PathSpec.from("/healthz"), SimpleHandlers.json(endpoints.health()));
         routes.addMapping(PathSpec.from("/metrics"), SimpleHandlers.text("text/plain; version=0.0.4; charset=utf-8",

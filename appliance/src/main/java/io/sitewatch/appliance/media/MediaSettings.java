@@ -27,10 +27,13 @@ public final class MediaSettings implements ClientSettings {
 
     private final Config.Ice ice;
     private final ObjectNode tiers;
+    private final String standby;
     private final Clock clock;
 
-    public MediaSettings(Config.Ice ice, Config.Tiers tiers, Clock clock) {
+    /** @param standby the standby's signaling URL announced in welcome; blank when there is none */
+    public MediaSettings(Config.Ice ice, Config.Tiers tiers, String standby, Clock clock) {
         this.ice = ice;
+        this.standby = standby == null || standby.isBlank() ? null : standby;
         this.tiers = JSON.objectNode();
         this.tiers.set("low", preset(tiers.low()));
         this.tiers.set("high", preset(tiers.high()));
@@ -60,6 +63,11 @@ public final class MediaSettings implements ClientSettings {
     @Override
     public JsonNode tiers(Identity identity) {
         return identity.isSite() ? tiers.deepCopy() : null;
+    }
+
+    @Override
+    public String standby() {
+        return standby;
     }
 
     private static ObjectNode preset(Config.Tier tier) {

@@ -70,6 +70,15 @@ public final class Directory implements Credentials, SiteDirectory {
         return operators.values();
     }
 
+    /** Replaces every site and operator at once (a standby's fresh copy of the registry). */
+    void replaceAll(List<Site> newSites, List<Operator> newOperators) {
+        newSites.forEach(this::put);
+        sites.keySet().retainAll(newSites.stream().map(Site::id).collect(java.util.stream.Collectors.toSet()));
+        newOperators.forEach(this::put);
+        operators.keySet().retainAll(newOperators.stream().map(Operator::name)
+                .collect(java.util.stream.Collectors.toSet()));
+    }
+
     void put(Site site) {
         sites.put(site.id(), site);
     }

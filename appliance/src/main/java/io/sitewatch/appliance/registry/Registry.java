@@ -3,6 +3,7 @@ package io.sitewatch.appliance.registry;
 import io.sitewatch.appliance.auth.Passwords;
 import io.sitewatch.appliance.auth.Tokens;
 import io.sitewatch.appliance.store.Operator;
+import io.sitewatch.appliance.store.RegistryData;
 import io.sitewatch.appliance.store.Room;
 import io.sitewatch.appliance.store.Site;
 import io.sitewatch.appliance.store.SiteRepository.Enrolment;
@@ -57,6 +58,8 @@ public final class Registry {
     private final Store store;
     private final Directory directory;
     private final LiveEffects live;
+    /** Set on a standby: the registry is a copy of the primary's, changed only by mirroring. */
+    private volatile String primary;
     private final Tokens tokens = new Tokens();
     private final Passwords passwords;
     private final Duration operatorTokenTtl;
@@ -76,6 +79,7 @@ public final class Registry {
     // ---- sites ----
 
     public Enrolled addSite(SiteSpec spec) {
+        writable();
         Pending pending = enrol(spec, clock.instant());
         try {
             store.sites().add(pending.enrolment());
@@ -88,6 +92,7 @@ public final class Registry {
 
     /** Enrols a fleet in one transaction: all sites or, on any error, none. */
     public List<Enrolled> importSites(List<SiteSpec> specs) {
+        writable();
         Instant now = clock.instant();
         Set<String> seen = new HashSet<>();
         List<Pending> enrolments = new ArrayList<>();
@@ -124,6 +129,7 @@ public final class Registry {
 
     /** Changes name, location or group (null keeps the current value). */
     public Site updateSite(String id, String name, String location, String group) {
+        writable();
         Site current = site(id);
         Site updated = new Site(id, name == null ? current.name() : text(name, "name"),
                 location == null ? current.location() : text(location, "location"),
@@ -136,6 +142,7 @@ public final class Registry {
 
     /** Disabling a site ends its live session (4001). */
     public Site setEnabled(String id, boolean enabled) {
+        writable();
         Site updated = site(id).withEnabled(enabled);
         store.sites().update(updated);
         directory.put(updated);
@@ -146,6 +153,7 @@ public final class Registry {
     }
 
     public void removeSite(String id) {
+        writable();
         site(id);
         store.sites().remove(id);
         directory.removeSite(id);
@@ -154,6 +162,7 @@ public final class Registry {
 
     /** A new token for the site; the old one stops working and its live session ends (4001). */
     public String rotateSiteToken(String id) {
+        writable();
         site(id);
         Tokens.Issued issued = tokens.issue(TokenRecord.Kind.SITE, id, clock.instant(), null);
         store.sites().replaceToken(id, issued.record());
@@ -164,6 +173,7 @@ public final class Registry {
     // ---- operators ----
 
     public Operator addOperator(String name, String password, Set<String> groups) {
+        writable();
         id(name, "operator name");
         Operator operator = new Operator(name, passwords.hash(password(password)), groups(groups), clock.instant());
         try {
@@ -185,6 +195,7 @@ public final class Registry {
 
     /** Changes the groups an operator may watch (null: all); its live sessions follow at once. */
     public Operator setGroups(String name, Set<String> groups) {
+        writable();
         Operator updated = new Operator(name, operator(name).passwordHash(), groups(groups), operator(name).createdAt());
         store.operators().update(updated);
         directory.put(updated);
@@ -193,12 +204,14 @@ public final class Registry {
     }
 
     public void setPassword(String name, String password) {
+        writable();
         Operator updated = operator(name).withPasswordHash(passwords.hash(password(password)));
         store.operators().update(updated);
         directory.put(updated);
     }
 
     public void removeOperator(String name) {
+        writable();
         operator(name);
         store.operators().remove(name);
         directory.removeOperator(name);
@@ -226,6 +239,7 @@ public final class Registry {
 
     /** Revokes one token; its live sessions end (4001). */
     public boolean revokeToken(String tokenId) {
+        writable();
         boolean revoked = store.tokens().revoke(tokenId);
         live.credentialRevoked(tokenId);
         return revoked;
@@ -238,6 +252,7 @@ public final class Registry {
     }
 
     public void addGroup(String name) {
+        writable();
         if (!store.groups().add(id(name, "group"))) {
             throw new RegistryException(RegistryException.Kind.CONFLICT, "group '" + name + "' exists");
         }
@@ -245,6 +260,7 @@ public final class Registry {
 
     /** Refused while sites belong to the group; operators naming it simply see no sites of it. */
     public void removeGroup(String name) {
+        writable();
         try {
             if (!store.groups().remove(name)) {
                 throw RegistryException.notFound("group", name);
@@ -261,6 +277,7 @@ public final class Registry {
      * every group; otherwise each group has its own room of that name.
      */
     public Room putRoom(String name, int capacity, boolean shared) {
+        writable();
         if (name == null || name.isBlank() || name.length() > 64 || name.chars().anyMatch(Character::isISOControl)) {
             throw RegistryException.invalid("room names are 1-64 printable characters");
         }
@@ -274,6 +291,7 @@ public final class Registry {
     }
 
     public void removeRoom(String name) {
+        writable();
         if (!store.rooms().remove(name)) {
             throw RegistryException.notFound("room", name);
         }
@@ -282,6 +300,61 @@ public final class Registry {
 
     public List<Room> rooms() {
         return store.rooms().list();
+    }
+
+    // ---- standby ----
+
+    /** From now on this registry mirrors {@code primaryUrl}'s: admin changes are refused with a hint. */
+    public void followPrimary(String primaryUrl) {
+        this.primary = primaryUrl;
+    }
+
+    /**
+     * Takes the primary's registry as a whole. Live sessions follow: a vanished or disabled site, a removed
+     * operator, a revoked token end their sessions; moved sites and regrouped operators take effect at once.
+     */
+    public void mirror(RegistryData copy) {
+        RegistryData before = store.registry();
+        store.replaceRegistry(copy);
+        directory.replaceAll(copy.sites(), copy.operators());
+        java.util.Map<String, Site> sitesNow = new java.util.HashMap<>();
+        copy.sites().forEach(site -> sitesNow.put(site.id(), site));
+        for (Site old : before.sites()) {
+            Site now = sitesNow.get(old.id());
+            if (now == null || !now.enabled()) {
+                live.siteRevoked(old.id());
+            } else if (!now.group().equals(old.group()) || !now.name().equals(old.name())) {
+                live.siteChanged(now);
+            }
+        }
+        java.util.Map<String, Operator> operatorsNow = new java.util.HashMap<>();
+        copy.operators().forEach(op -> operatorsNow.put(op.name(), op));
+        for (Operator old : before.operators()) {
+            Operator now = operatorsNow.get(old.name());
+            if (now == null) {
+                live.operatorRevoked(old.name());
+            } else if (!java.util.Objects.equals(now.groups(), old.groups())) {
+                live.operatorChanged(now);
+            }
+        }
+        Set<String> tokensNow = new HashSet<>();
+        copy.tokens().forEach(token -> tokensNow.add(token.id()));
+        before.tokens().stream().filter(token -> !tokensNow.contains(token.id()))
+                .forEach(token -> live.credentialRevoked(token.id()));
+        Set<String> roomsNow = new HashSet<>();
+        for (Room room : copy.rooms()) {
+            roomsNow.add(room.name());
+            live.roomDefined(room.name(), room.capacity(), room.shared());
+        }
+        before.rooms().stream().filter(room -> !roomsNow.contains(room.name()))
+                .forEach(room -> live.roomDefined(room.name(), null, false));
+    }
+
+    private void writable() {
+        if (primary != null) {
+            throw new RegistryException(RegistryException.Kind.CONFLICT, "this appliance is a standby of "
+                    + primary + ": make changes there (they reach this standby within seconds)");
+        }
     }
 
     // ---- validation ----

@@ -12,6 +12,11 @@ public interface ClientSettings {
     /** The {@code tiers} presets a site applies per connection, or null for sessions that send no media. */
     JsonNode tiers(Identity identity);
 
+    /** Where clients may go when this appliance is lost (a standby's signaling URL), or null. */
+    default String standby() {
+        return null;
+    }
+
     ClientSettings NONE = new ClientSettings() {
         @Override
         public List<JsonNode> iceServers(Identity identity) {

@@ -37,7 +37,7 @@ import java.util.Set;
 public final class SignalCore {
 
     /** Optional capabilities announced in {@code welcome} (protocol.md, Clarifications). */
-    public static final List<String> FEATURES = List.of("resume", "rooms", "status", "presence", "tiers");
+    public static final List<String> FEATURES = List.of("resume", "rooms", "status", "presence", "tiers", "standby");
 
     private static final Set<String> LINK_STATES =
             Set.of("new", "connecting", "connected", "disconnected", "failed", "closed");
@@ -484,7 +484,7 @@ public final class SignalCore {
         Identity identity = session.identity;
         send(session, new Outbound.Welcome(session.id, resumeToken, identity.role().wire(), identity.id(),
                 clientSettings.iceServers(identity), settings.heartbeatMs(), peersOf(session), FEATURES,
-                clientSettings.tiers(identity)));
+                clientSettings.tiers(identity), clientSettings.standby()));
     }
 
     /** What a session may see (protocol.md, Session): watchers for a site; visible sites and operators for an operator. */

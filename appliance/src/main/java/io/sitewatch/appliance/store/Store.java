@@ -19,6 +19,14 @@ public interface Store extends AutoCloseable {
 
     SessionJournal sessions();
 
+    /** The whole registry as it is now. */
+    default RegistryData registry() {
+        return new RegistryData(groups().list(), sites().list(), operators().list(), tokens().list(), rooms().list());
+    }
+
+    /** Replaces the whole registry in one transaction (a standby mirroring its primary). */
+    void replaceRegistry(RegistryData registry);
+
     /** Writes everything that is written behind (events, sessions) and waits until it is on disk. */
     void flush();
 

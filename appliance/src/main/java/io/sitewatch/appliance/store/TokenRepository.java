@@ -10,6 +10,9 @@ public interface TokenRepository {
 
     void add(TokenRecord token);
 
+    /** Every token (for a standby's copy of the registry). */
+    java.util.List<TokenRecord> list();
+
     boolean revoke(String id);
 
     /** Deletes tokens that expired before {@code now}; returns how many. */

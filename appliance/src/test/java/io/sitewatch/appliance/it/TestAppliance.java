@@ -75,6 +75,19 @@ final class TestAppliance implements AutoCloseable {
         return appliance.registry().issueOperatorToken(name, null).token();
     }
 
+    /** The admin API's status, as JSON. */
+    com.fasterxml.jackson.databind.JsonNode status() throws Exception {
+        org.eclipse.jetty.client.HttpClient http = new org.eclipse.jetty.client.HttpClient();
+        http.start();
+        try {
+            return WsClient.JSON.readTree(http.newRequest("http://localhost/v1/status")
+                    .transport(new org.eclipse.jetty.io.Transport.TCPUnix(appliance.adminSocket())).send()
+                    .getContent());
+        } finally {
+            http.stop();
+        }
+    }
+
     @Override
     public void close() {
         appliance.close();

@@ -17,7 +17,7 @@ class MediaSettingsTest {
 
     @Test
     void stunOnlyByDefault() {
-        List<JsonNode> servers = new MediaSettings(new Config.Ice(List.of("stun:s:3478"), List.of(), "", "", "", 3600), TIERS, clock).iceServers(ann);
+        List<JsonNode> servers = new MediaSettings(new Config.Ice(List.of("stun:s:3478"), List.of(), "", "", "", 3600), TIERS, "", clock).iceServers(ann);
         assertThat(servers).singleElement().satisfies(s -> {
             assertThat(s.get("urls").get(0).asText()).isEqualTo("stun:s:3478");
             assertThat(s.has("username")).isFalse();
@@ -26,7 +26,7 @@ class MediaSettingsTest {
 
     @Test
     void turnWithStaticCredentials() {
-        List<JsonNode> servers = new MediaSettings(new Config.Ice(List.of(), List.of("turn:t:3478"), "u", "p", "", 3600), TIERS, clock).iceServers(ann);
+        List<JsonNode> servers = new MediaSettings(new Config.Ice(List.of(), List.of("turn:t:3478"), "u", "p", "", 3600), TIERS, "", clock).iceServers(ann);
         assertThat(servers.get(0).get("username").asText()).isEqualTo("u");
         assertThat(servers.get(0).get("credential").asText()).isEqualTo("p");
     }
@@ -34,7 +34,7 @@ class MediaSettingsTest {
     @Test
     void turnWithTimeLimitedRestCredentials() {
         List<JsonNode> servers = new MediaSettings(new Config.Ice(List.of(), List.of("turn:t:3478?transport=udp"),
-                "", "", "secret", 3600), TIERS, clock).iceServers(ann);
+                "", "", "secret", 3600), TIERS, "", clock).iceServers(ann);
         String username = servers.get(0).get("username").asText();
         assertThat(username).isEqualTo((1_700_000_000L + 3600) + ":ann");
         // base64(HMAC-SHA1("secret", "1700003600:ann")), computed independently (Python hmac).
@@ -43,7 +43,7 @@ class MediaSettingsTest {
 
     @Test
     void sitesGetTheTierPresetsOperatorsDoNot() {
-        MediaSettings settings = new MediaSettings(new Config.Ice(List.of(), List.of(), "", "", "", 3600), TIERS, clock);
+        MediaSettings settings = new MediaSettings(new Config.Ice(List.of(), List.of(), "", "", "", 3600), TIERS, "", clock);
         JsonNode tiers = settings.tiers(Identity.site("w1", "W1", "s1", "default"));
         assertThat(tiers.get("low").get("height").asInt()).isEqualTo(180);
         assertThat(tiers.get("low").get("kbps").asInt()).isEqualTo(150);

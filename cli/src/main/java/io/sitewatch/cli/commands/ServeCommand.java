@@ -71,6 +71,22 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--heartbeat-ms", paramLabel = "MS", description = "Server ping interval (default: 15000).")
     Long heartbeatMs;
 
+    @Option(names = "--standby-of", paramLabel = "URL",
+            description = "Run as the standby of this primary (https://primary:8443): mirror its registry.")
+    String standbyOf;
+
+    @Option(names = "--standby-secret", paramLabel = "SECRET",
+            description = "The secret the pair shares (standby.secret on both).")
+    String standbySecret;
+
+    @Option(names = "--standby-ca", paramLabel = "FINGERPRINT",
+            description = "SHA-256 fingerprint of the primary's CA ('sitewatch cert export-ca' on the primary).")
+    String standbyCa;
+
+    @Option(names = "--standby-url", paramLabel = "URL",
+            description = "On the primary: the standby's signaling URL (wss://standby:8443/signal) for clients.")
+    String standbyUrl;
+
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Any config key, e.g. --set signal.rate-burst=800.")
     Map<String, String> settings = new LinkedHashMap<>();
 
@@ -110,6 +126,10 @@ public final class ServeCommand implements Callable<Integer> {
         put(o, "ice.turn-credential", turnCredential);
         put(o, "ice.turn-secret", turnSecret);
         put(o, "signal.heartbeat-ms", heartbeatMs);
+        put(o, "standby.of", standbyOf);
+        put(o, "standby.secret", standbySecret);
+        put(o, "standby.ca-fingerprint", standbyCa);
+        put(o, "standby.url", standbyUrl);
         return o;
     }
 

@@ -26,6 +26,11 @@ public final class StatusCommand extends AdminCommand {
                 Printer.bytes(s.diskFreeBytes()), Printer.bytes(s.diskTotalBytes()));
         out.printf("sites:     %d online of %d%n", s.sessions().getOrDefault("site", 0), s.sites());
         out.printf("operators: %d online, %d registered%n", s.sessions().getOrDefault("operator", 0), s.operators());
+        if (s.standbyOf() != null) {
+            out.printf("standby:   of %s, %s%n", s.standbyOf(), s.standbyError() != null
+                    ? "cannot mirror: " + s.standbyError()
+                    : s.standbyLastSync() == null ? "not mirrored yet" : "mirrored " + Printer.time(s.standbyLastSync()));
+        }
         if (s.eventsDropped() > 0) {
             out.printf("events:    %d not logged (the disk could not keep up)%n", s.eventsDropped());
         }

@@ -35,7 +35,8 @@ public final class AdminDto {
     public record Status(String version, Instant startedAt, long uptimeSeconds, String dataDir, String baseUrl,
                          String deviceUrl, boolean tls, int port, int redirectPort, String adminSocket,
                          Map<String, Integer> sessions, int sites, int operators, long eventsDropped,
-                         long diskUsedBytes, long diskFreeBytes, long diskTotalBytes) {}
+                         long diskUsedBytes, long diskFreeBytes, long diskTotalBytes, String standbyOf,
+                         Instant standbyLastSync, String standbyError) {}
 
     /** The appliance's own CA, for devices to trust ({@code sitewatch cert export-ca}). */
     public record CaCertificate(String pem, String fingerprintSha256) {}

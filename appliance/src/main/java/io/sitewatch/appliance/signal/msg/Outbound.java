@@ -24,7 +24,8 @@ public sealed interface Outbound {
     /** {@code tiers} is an additive field for sites: the video presets per connection (docs/protocol.md). */
     record Welcome(String sessionId, String resumeToken, String role, String id, List<JsonNode> iceServers,
                    long heartbeatMs, List<PeerEntry> peers, List<String> features,
-                   @JsonInclude(JsonInclude.Include.NON_NULL) JsonNode tiers) implements Outbound {}
+                   @JsonInclude(JsonInclude.Include.NON_NULL) JsonNode tiers,
+                   @JsonInclude(JsonInclude.Include.NON_NULL) String standby) implements Outbound {}
 
     record Pong() implements Outbound {}
 

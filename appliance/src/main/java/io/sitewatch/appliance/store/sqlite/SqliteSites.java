@@ -159,6 +159,16 @@ final class SqliteSites implements SiteRepository {
         return new StoreException.Conflict("site '" + id + "' exists already");
     }
 
+    /** Inserts sites inside the caller's transaction (their groups must exist). */
+    static void insertAll(SqlConnection c, Iterable<Site> sites) throws SQLException {
+        PreparedStatement insert = c.prepare(INSERT);
+        for (Site site : sites) {
+            bind(insert, site);
+            insert.addBatch();
+        }
+        insert.executeBatch();
+    }
+
     private static void bind(PreparedStatement insert, Site site) throws SQLException {
         insert.setString(1, site.id());
         insert.setString(2, site.name());

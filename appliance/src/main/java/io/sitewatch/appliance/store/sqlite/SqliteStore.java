@@ -4,6 +4,7 @@ import io.sitewatch.appliance.signal.SessionJournal;
 import io.sitewatch.appliance.store.EventLog;
 import io.sitewatch.appliance.store.GroupRepository;
 import io.sitewatch.appliance.store.OperatorRepository;
+import io.sitewatch.appliance.store.RegistryData;
 import io.sitewatch.appliance.store.RoomRepository;
 import io.sitewatch.appliance.store.SiteRepository;
 import io.sitewatch.appliance.store.Store;
@@ -148,6 +149,14 @@ public final class SqliteStore implements Store {
     /** Events dropped since opening, because the queue was full or their write failed. */
     public long droppedEvents() {
         return events.dropped();
+    }
+
+    @Override
+    public void replaceRegistry(RegistryData registry) {
+        writer.transaction("replace the registry", c -> {
+            SqliteRegistryCopy.replace(c, registry);
+            return null;
+        });
     }
 
     @Override

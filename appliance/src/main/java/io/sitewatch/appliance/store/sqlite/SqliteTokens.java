@@ -38,6 +38,19 @@ final class SqliteTokens implements TokenRepository {
     }
 
     @Override
+    public java.util.List<TokenRecord> list() {
+        return readers.read("list tokens", c -> {
+            java.util.List<TokenRecord> tokens = new java.util.ArrayList<>();
+            try (ResultSet rows = c.prepare(FIND.replace(" WHERE id = ?", " ORDER BY id")).executeQuery()) {
+                while (rows.next()) {
+                    tokens.add(token(rows));
+                }
+            }
+            return tokens;
+        });
+    }
+
+    @Override
     public void add(TokenRecord token) {
         writer.transaction("add a token", c -> {
             insert(c, token);
