@@ -129,7 +129,8 @@ public final class Appliance implements AutoCloseable {
         String snapshotSecret = config.standby().following() ? "" : config.standby().secret();
         web = new WebServer(http, keys, core, new WebServer.Endpoints(registry, directory, core::onlineSites,
                 config.intercom().defaultRoom(), new LoginThrottle(clock), () -> health(clock), metrics::scrape,
-                snapshotSecret, out -> BackupArchive.write(out, dataDir, store, null, false, clock.instant())),
+                snapshotSecret, out -> BackupArchive.write(out, dataDir, store, null, false, clock.instant()),
+                config.standby().url()),
                 config.signal().heartbeatMs(), clock);
         opened.push(web);
         web.start();

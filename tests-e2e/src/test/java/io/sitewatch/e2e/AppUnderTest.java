@@ -10,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The built jar as a child process on a free loopback port (plain HTTP: 127.0.0.1 is a secure
@@ -21,15 +22,22 @@ final class AppUnderTest implements AutoCloseable {
 
     final Path dataDir;
     final int port;
+    private final List<String> extraArgs;
     private JarProcess process;
 
-    private AppUnderTest(Path dataDir, int port) {
+    private AppUnderTest(Path dataDir, int port, List<String> extraArgs) {
         this.dataDir = dataDir;
         this.port = port;
+        this.extraArgs = extraArgs;
     }
 
     static AppUnderTest start(Path dataDir) throws Exception {
-        AppUnderTest app = new AppUnderTest(dataDir, freePort());
+        return start(dataDir, freePort());
+    }
+
+    /** On a given port, with more `serve` arguments (e.g. a standby's). */
+    static AppUnderTest start(Path dataDir, int port, String... serveArgs) throws Exception {
+        AppUnderTest app = new AppUnderTest(dataDir, port, List.of(serveArgs));
         app.launch();
         return app;
     }
@@ -69,6 +77,11 @@ final class AppUnderTest implements AutoCloseable {
         return JSON.readTree(out);
     }
 
+    /** Kills the appliance without warning (SIGKILL). */
+    void kill() throws Exception {
+        process.kill();
+    }
+
     /** Kills the appliance without warning (SIGKILL) and starts it again on the same port and data. */
     void killAndRestart() throws Exception {
         process.kill();
@@ -76,8 +89,10 @@ final class AppUnderTest implements AutoCloseable {
     }
 
     private void launch() throws Exception {
-        process = JarProcess.start("serve", "--no-tls", "--bind", "127.0.0.1", "--http-port", Integer.toString(port),
-                "--data-dir", dataDir.toString(), "--set", "auth.password-iterations=1000");
+        List<String> args = new java.util.ArrayList<>(List.of("serve", "--no-tls", "--bind", "127.0.0.1", "--http-port",
+                Integer.toString(port), "--data-dir", dataDir.toString(), "--set", "auth.password-iterations=1000"));
+        args.addAll(extraArgs);
+        process = JarProcess.start(args.toArray(String[]::new));
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         long deadline = System.nanoTime() + JarProcess.WAIT.toNanos();
         while (System.nanoTime() < deadline) {
@@ -104,12 +119,12 @@ final class AppUnderTest implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        if (process != null) {
+        if (process != null && process.process.isAlive()) {
             process.terminate();
         }
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }

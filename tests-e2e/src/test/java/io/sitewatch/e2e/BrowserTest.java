@@ -35,12 +35,17 @@ abstract class BrowserTest {
         return Chromium.launch();
     }
 
+    /** The appliance of each test; override to start it with more arguments. */
+    AppUnderTest startApp() throws Exception {
+        return AppUnderTest.start(dataDir);
+    }
+
     @BeforeEach
     void startAppAndContext() throws Exception {
         if (chromium == null) {
             chromium = launchBrowser();
         }
-        app = AppUnderTest.start(dataDir);
+        app = startApp();
         context = chromium.newContext();
     }
 

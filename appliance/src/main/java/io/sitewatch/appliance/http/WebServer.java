@@ -10,6 +10,7 @@ import java.net.BindException;
 import java.security.KeyStore;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.eclipse.jetty.http.pathmap.PathSpec;
@@ -57,7 +58,7 @@ public final class WebServer implements AutoCloseable {
     public record Endpoints(Registry registry, Credentials credentials, Supplier<Set<String>> onlineSites,
                             String defaultRoom, LoginThrottle loginThrottle, Supplier<Object> health,
                             Supplier<String> metrics, String standbySecret,
-                            PeerSnapshotHandler.Snapshot standbySnapshot) {}
+                            PeerSnapshotHandler.Snapshot standbySnapshot, String standbyUrl) {}
 
     private final Server server;
     private final ServerConnector primary;
@@ -141,7 +142,10 @@ public final class WebServer implements AutoCloseable {
         signal.setHandler(routes);
         Handler top = tls ? new PlainHttpGuard(signal, primary::getLocalPort) : signal;
         // A root context: the resource service needs one to resolve welcome files.
-        server.setHandler(new GracefulHandler(new SecureHeaders(new ContextHandler(top, "/"))));
+        // Pages may also reach the standby's signaling, where clients go when this appliance is lost.
+        List<String> alsoConnect = endpoints.standbyUrl().isEmpty() ? List.of()
+                : List.of(java.net.URI.create(endpoints.standbyUrl()).resolve("/").toString().replaceAll("/$", ""));
+        server.setHandler(new GracefulHandler(new SecureHeaders(new ContextHandler(top, "/"), alsoConnect)));
     }
 
     public void start() throws IOException {
