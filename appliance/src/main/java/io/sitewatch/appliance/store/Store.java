@@ -15,6 +15,8 @@ public interface Store extends AutoCloseable {
 
     SessionJournal sessions();
 
+    RecordingIndex recordings();
+
     /** Writes everything that is written behind (events, sessions) and waits until it is on disk. */
     void flush();
 

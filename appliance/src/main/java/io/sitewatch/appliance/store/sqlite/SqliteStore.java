@@ -3,6 +3,7 @@ package io.sitewatch.appliance.store.sqlite;
 import io.sitewatch.appliance.signal.SessionJournal;
 import io.sitewatch.appliance.store.EventLog;
 import io.sitewatch.appliance.store.OperatorRepository;
+import io.sitewatch.appliance.store.RecordingIndex;
 import io.sitewatch.appliance.store.SiteRepository;
 import io.sitewatch.appliance.store.Store;
 import io.sitewatch.appliance.store.StoreException;
@@ -46,6 +47,7 @@ public final class SqliteStore implements Store {
     private final SqliteTokens tokens;
     private final SqliteEvents events;
     private final SqliteJournal journal;
+    private final SqliteRecordings recordings;
     private boolean closed;
 
     private SqliteStore(DataDirLock lock, SqlWriter writer, ReadPool readers, Options options) {
@@ -59,6 +61,7 @@ public final class SqliteStore implements Store {
         this.events = new SqliteEvents(writer, readers, writeBehind, options.eventQueueCapacity(),
                 options.eventBatchSize());
         this.journal = new SqliteJournal(readers, writeBehind, options.clock());
+        this.recordings = new SqliteRecordings(writer, readers);
         writeBehind.register(events);
         writeBehind.register(journal);
         writeBehind.start();
@@ -125,6 +128,11 @@ public final class SqliteStore implements Store {
     @Override
     public SessionJournal sessions() {
         return journal;
+    }
+
+    @Override
+    public RecordingIndex recordings() {
+        return recordings;
     }
 
     /** Events dropped since opening, because the queue was full or their write failed. */
