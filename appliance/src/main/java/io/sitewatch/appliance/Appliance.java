@@ -12,6 +12,7 @@ import io.sitewatch.appliance.config.ConfigLoader;
 import io.sitewatch.appliance.http.WebServer;
 import io.sitewatch.appliance.media.MediaSettings;
 import io.sitewatch.appliance.metrics.Metrics;
+import io.sitewatch.appliance.recording.RecordingArchive;
 import io.sitewatch.appliance.registry.Directory;
 import io.sitewatch.appliance.registry.Registry;
 import io.sitewatch.appliance.signal.SignalCore;
@@ -46,6 +47,8 @@ import org.slf4j.LoggerFactory;
 public final class Appliance implements AutoCloseable {
 
     public static final String DATABASE = "sitewatch.db";
+    /** The directory of recording chunk files, inside the data directory. */
+    public static final String RECORDINGS = "recordings";
     private static final Logger LOG = LoggerFactory.getLogger(Appliance.class);
     private static final long TICK_MS = 500;
     private static final Duration EVENT_RETENTION = Duration.ofDays(90);
@@ -87,13 +90,17 @@ public final class Appliance implements AutoCloseable {
         directory = new Directory(store.tokens(), clock, store.sites().list(), store.operators().list());
         EventHub hub = new EventHub();
         Metrics metrics = new Metrics();
+        EventRecorder events = new EventRecorder(store.events(), hub, clock);
         core = new SignalCore(config.signal(), directory, directory, store.sessions(),
                 new MediaSettings(config.ice(), config.tiers(), clock),
-                SignalObserver.all(metrics, new EventRecorder(store.events(), hub, clock)), clock);
+                SignalObserver.all(metrics, events), clock);
         metrics.gaugeSessions(core::sessionCounts);
         core.restore();
         registry = new Registry(store, directory, revocations(core), new Passwords(config.auth().passwordIterations()),
                 Duration.ofMinutes(config.auth().operatorTokenTtlMinutes()), clock);
+
+        RecordingArchive recordings = RecordingArchive.open(dataDir.resolve(RECORDINGS), store.recordings(),
+                config.recordings(), events::record, clock);
 
         WebServer.Keys keys = null;
         if (config.http().tls()) {
@@ -103,13 +110,13 @@ public final class Appliance implements AutoCloseable {
             keys = new WebServer.Keys(tls.keyStore(), tls.keyStorePassword());
         }
         web = new WebServer(config.http(), keys, core, new WebServer.Endpoints(registry, directory,
-                core::onlineSites, new LoginThrottle(clock), () -> health(clock), metrics::scrape),
+                core::onlineSites, new LoginThrottle(clock), () -> health(clock), metrics::scrape, recordings),
                 config.signal().heartbeatMs(), clock);
         opened.push(web);
         web.start();
         opened.push(core::shutdown); // sessions get 1001 before the server stops
 
-        admin = new AdminServer(dataDir, new AdminApi(registry, core, store, hub, () -> status(clock),
+        admin = new AdminServer(dataDir, new AdminApi(registry, core, store, hub, recordings, () -> status(clock),
                 () -> ConfigLoader.toToml(config)));
         opened.push(admin);
         admin.start();
@@ -125,6 +132,19 @@ public final class Appliance implements AutoCloseable {
                 1, 60, TimeUnit.MINUTES);
         timers.scheduleWithFixedDelay(guard("event retention",
                 () -> store.events().prune(clock.instant().minus(EVENT_RETENTION))), 5, 24 * 60, TimeUnit.MINUTES);
+        // Its own thread: deleting many files must not delay the signaling timers.
+        ScheduledExecutorService retention = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "recordings-retention");
+            t.setDaemon(true);
+            return t;
+        });
+        opened.push(() -> {
+            retention.shutdownNow();
+            retention.awaitTermination(10, TimeUnit.SECONDS); // a prune in progress finishes its batch
+        });
+        long prune = config.recordings().pruneIntervalMinutes();
+        retention.scheduleWithFixedDelay(guard("recordings retention", () -> recordings.prune(false)), 1, prune,
+                TimeUnit.MINUTES);
         LOG.info("sitewatch {} ready on {} (data in {})", Version.get(), baseUrl(), dataDir);
     }
 

@@ -9,7 +9,7 @@ import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Each meaningful signaling event: one log line, one row in the event log, one message to followers. */
+/** Each meaningful event (signaling, recordings): one log line, one row in the event log, one message to followers. */
 final class EventRecorder implements SignalObserver {
 
     private static final Logger LOG = LoggerFactory.getLogger("sitewatch.events");
@@ -26,9 +26,18 @@ final class EventRecorder implements SignalObserver {
 
     @Override
     public void event(Event event) {
+        record(event.kind(), event.session(), event.peer(), event.detail());
+    }
+
+    /** An event no session caused, e.g. from the recordings archive. */
+    void record(String kind, String detail) {
+        record(kind, null, null, detail);
+    }
+
+    private void record(String kind, String session, String peer, String detail) {
         Instant now = clock.instant();
-        LOG.info("{}: {}", event.kind(), event.detail());
-        log.append(now, event.kind(), event.session(), event.peer(), event.detail());
-        hub.publish(new EventView(0, now, event.kind(), event.session(), event.peer(), event.detail()));
+        LOG.info("{}: {}", kind, detail);
+        log.append(now, kind, session, peer, detail);
+        hub.publish(new EventView(0, now, kind, session, peer, detail));
     }
 }

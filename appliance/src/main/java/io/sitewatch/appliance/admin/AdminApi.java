@@ -13,6 +13,7 @@ import io.sitewatch.appliance.admin.dto.AdminDto.Status;
 import io.sitewatch.appliance.admin.dto.AdminDto.TokenRequest;
 import io.sitewatch.appliance.auth.Tokens;
 import io.sitewatch.appliance.http.HttpJson;
+import io.sitewatch.appliance.recording.RecordingArchive;
 import io.sitewatch.appliance.registry.Registry;
 import io.sitewatch.appliance.signal.SignalCore;
 import io.sitewatch.appliance.signal.SignalViews.SessionView;
@@ -48,21 +49,23 @@ public final class AdminApi {
     private final SignalCore core;
     private final Store store;
     private final EventHub hub;
+    private final RecordingsAdmin recordings;
     private final Supplier<Status> status;
     private final Supplier<String> config;
 
-    public AdminApi(Registry registry, SignalCore core, Store store, EventHub hub, Supplier<Status> status,
-                    Supplier<String> config) {
+    public AdminApi(Registry registry, SignalCore core, Store store, EventHub hub, RecordingArchive recordings,
+                    Supplier<Status> status, Supplier<String> config) {
         this.registry = registry;
         this.core = core;
         this.store = store;
         this.hub = hub;
+        this.recordings = new RecordingsAdmin(recordings);
         this.status = status;
         this.config = config;
     }
 
     public Handler handler() {
-        return new Routes()
+        return recordings.addTo(new Routes())
                 .add("GET", "/v1/status", call -> status.get())
                 .add("GET", "/v1/config", call -> Map.of("toml", config.get()))
                 .add("GET", "/v1/sites", call -> registry.sites().stream().map(this::view).toList())

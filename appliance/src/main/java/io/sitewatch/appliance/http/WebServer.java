@@ -2,6 +2,7 @@ package io.sitewatch.appliance.http;
 
 import io.sitewatch.appliance.auth.LoginThrottle;
 import io.sitewatch.appliance.config.Config;
+import io.sitewatch.appliance.recording.RecordingArchive;
 import io.sitewatch.appliance.registry.Registry;
 import io.sitewatch.appliance.signal.Credentials;
 import io.sitewatch.appliance.signal.SignalCore;
@@ -35,8 +36,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The public Jetty server: {@code /signal}, {@code /api/login}, {@code /healthz},
- * {@code /metrics} and the web apps. HTTPS with a plain-HTTP redirect port, or plain HTTP
+ * The public Jetty server: {@code /signal}, {@code /api/login}, {@code /api/sites},
+ * {@code /api/recordings}, {@code /healthz}, {@code /metrics} and the web apps. HTTPS with a plain-HTTP redirect port, or plain HTTP
  * alone with {@code --no-tls} on loopback.
  */
 public final class WebServer implements AutoCloseable {
@@ -51,7 +52,8 @@ public final class WebServer implements AutoCloseable {
 
     /** What the endpoints serve, besides signaling. */
     public record Endpoints(Registry registry, Credentials credentials, Supplier<Set<String>> onlineSites,
-                            LoginThrottle loginThrottle, Supplier<Object> health, Supplier<String> metrics) {}
+                            LoginThrottle loginThrottle, Supplier<Object> health, Supplier<String> metrics,
+                            RecordingArchive recordings) {}
 
     private final Server server;
     private final ServerConnector primary;
@@ -103,6 +105,8 @@ public final class WebServer implements AutoCloseable {
                 endpoints.loginThrottle()));
         routes.addMapping(PathSpec.from("/api/sites"), new SitesHandler(endpoints.credentials(),
                 endpoints.registry()::sites, endpoints.onlineSites()));
+        routes.addMapping(PathSpec.from(RecordingsHandler.PREFIX + "/*"), new RecordingsHandler(
+                endpoints.credentials(), endpoints.recordings(), endpoints.registry()::sites));
         routes.addMapping(PathSpec.from("/api/*"), notFound());
         routes.addMapping(PathSpec.from("/healthz"), SimpleHandlers.json(endpoints.health()));
         routes.addMapping(PathSpec.from("/metrics"), SimpleHandlers.text("text/plain; version=0.0.4; charset=utf-8",

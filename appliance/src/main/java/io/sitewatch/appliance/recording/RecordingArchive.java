@@ -114,8 +114,12 @@ public final class RecordingArchive {
     }
 
     public SiteSettings settingsFor(String siteId) {
-        return new SiteSettings(siteId, settings.chunkSeconds(), settings.maxChunkMb() * MIB,
-                settings.siteLocalMb() * MIB);
+        return new SiteSettings(siteId, settings.chunkSeconds(), maxChunkBytes(), settings.siteLocalMb() * MIB);
+    }
+
+    /** The largest chunk accepted. */
+    public long maxChunkBytes() {
+        return settings.maxChunkMb() * MIB;
     }
 
     /**
