@@ -4,6 +4,7 @@ import io.sitewatch.appliance.Version;
 import io.sitewatch.appliance.config.ConfigException;
 import io.sitewatch.cli.client.AdminException;
 import io.sitewatch.cli.commands.OperatorCommand;
+import io.sitewatch.cli.commands.RecordingsCommand;
 import io.sitewatch.cli.commands.ServeCommand;
 import io.sitewatch.cli.commands.SessionsCommand;
 import io.sitewatch.cli.commands.SiteCommand;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Command;
 @Command(name = "sitewatch", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "On-prem appliance for live multi-site monitoring over WebRTC.",
         subcommands = {ServeCommand.class, SiteCommand.class, OperatorCommand.class, SessionsCommand.class,
-                CommandLine.HelpCommand.class},
+                RecordingsCommand.class, CommandLine.HelpCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {"  0  done", "  1  refused or failed (the message says why)", "  2  bad arguments",
                 "  3  the appliance is not running", "  4  permission denied on the admin socket"})

@@ -111,6 +111,33 @@ public final class AdminClient implements AutoCloseable {
         }
     }
 
+    /** A long answer's body (an export, a verify) and its declared length (-1 if not declared). */
+    public record Download(java.io.InputStream body, long length) {}
+
+    /** Opens a long answer: no overall time limit, only an idle one, so an export of any size completes. */
+    public Download open(String path) throws AdminException {
+        InputStreamResponseListener listener = new InputStreamResponseListener();
+        http.newRequest("http://localhost" + path).method("GET").transport(new Transport.TCPUnix(socket))
+                .idleTimeout(TIMEOUT_SECONDS, TimeUnit.SECONDS).send(listener);
+        try {
+            Response response = listener.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            if (response.getStatus() != 200) {
+                try (java.io.InputStream in = listener.getInputStream()) {
+                    JsonNode error = JSON.readTree(in.readNBytes(64 * 1024));
+                    throw new AdminException.Refused(response.getStatus(), error.path("error").asText("error"),
+                            error.path("message").asText(response.getReason()));
+                }
+            }
+            return new Download(listener.getInputStream(),
+                    response.getHeaders().getLongField(org.eclipse.jetty.http.HttpHeader.CONTENT_LENGTH));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AdminException("interrupted");
+        } catch (TimeoutException | ExecutionException | IOException e) {
+            throw failure(e);
+        }
+    }
+
     private Request request(String method, String path) {
         return http.newRequest("http://localhost" + path).method(method).transport(new Transport.TCPUnix(socket))
                 .timeout(TIMEOUT_SECONDS, TimeUnit.SECONDS);
