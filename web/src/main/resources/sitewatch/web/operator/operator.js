@@ -3,6 +3,7 @@
 
 import { Console, MAX_TILES } from './console.js';
 import { Tile } from './tile.js';
+import { openRecordings, closeRecordings, recordingsView } from './recordings.js';
 import { takeFromUrl } from '../lib/kiosk.js';
 import { el } from '../lib/dom.js';
 
@@ -36,7 +37,7 @@ const tiles = new Map();
 const held = new Set();
 
 takeFromUrl(localStorage, { token: KEYS.wallToken, sites: KEYS.wallSites });
-window.sitewatch = { get console() { return operatorConsole; } }; // for tests and the curious
+window.sitewatch = { get console() { return operatorConsole; }, recordings: recordingsView }; // for tests and the curious
 
 ui.loginForm.addEventListener('submit', (e) => {
   e.preventDefault();
@@ -116,6 +117,7 @@ function forget() {
 }
 
 function showLogin(message) {
+  closeRecordings();
   ui.console.hidden = true;
   ui.login.hidden = false;
   ui.loginError.textContent = message;
@@ -140,6 +142,7 @@ function startConsole(sites) {
     showLogin('The appliance no longer accepts this sign-in.');
   });
   operatorConsole.start(initialSelection(sites));
+  openRecordings(token);
   layout();
 }
 
