@@ -10,6 +10,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The built jar as a child process on a free loopback port (plain HTTP: 127.0.0.1 is a secure
@@ -21,15 +23,18 @@ final class AppUnderTest implements AutoCloseable {
 
     final Path dataDir;
     final int port;
+    private final List<String> extraArgs;
     private JarProcess process;
 
-    private AppUnderTest(Path dataDir, int port) {
+    private AppUnderTest(Path dataDir, int port, List<String> extraArgs) {
         this.dataDir = dataDir;
         this.port = port;
+        this.extraArgs = extraArgs;
     }
 
-    static AppUnderTest start(Path dataDir) throws Exception {
-        AppUnderTest app = new AppUnderTest(dataDir, freePort());
+    /** @param extraArgs more {@code serve} arguments, e.g. {@code --set recordings.chunk-seconds=2} */
+    static AppUnderTest start(Path dataDir, String... extraArgs) throws Exception {
+        AppUnderTest app = new AppUnderTest(dataDir, freePort(), List.of(extraArgs));
         app.launch();
         return app;
     }
@@ -76,8 +81,10 @@ final class AppUnderTest implements AutoCloseable {
     }
 
     private void launch() throws Exception {
-        process = JarProcess.start("serve", "--no-tls", "--bind", "127.0.0.1", "--http-port", Integer.toString(port),
-                "--data-dir", dataDir.toString(), "--set", "auth.password-iterations=1000");
+        List<String> args = new ArrayList<>(List.of("serve", "--no-tls", "--bind", "127.0.0.1", "--http-port",
+                Integer.toString(port), "--data-dir", dataDir.toString(), "--set", "auth.password-iterations=1000"));
+        args.addAll(extraArgs);
+        process = JarProcess.start(args.toArray(String[]::new));
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         long deadline = System.nanoTime() + JarProcess.WAIT.toNanos();
         while (System.nanoTime() < deadline) {

@@ -30,6 +30,11 @@ abstract class BrowserTest {
     @RegisterExtension
     final AfterTestExecutionCallback screenshots = this::screenshotOnFailure;
 
+    /** More {@code serve} arguments for this class's appliance. */
+    String[] appArgs() {
+        return new String[0];
+    }
+
     /** The browser for this class; override to add flags (e.g. a video file for the fake camera). */
     Chromium launchBrowser() {
         return Chromium.launch();
@@ -40,7 +45,7 @@ abstract class BrowserTest {
         if (chromium == null) {
             chromium = launchBrowser();
         }
-        app = AppUnderTest.start(dataDir);
+        app = AppUnderTest.start(dataDir, appArgs());
         context = chromium.newContext();
     }
 
