@@ -38,6 +38,7 @@ export class RecordingPlayer extends EventTarget {
     if (!('MediaSource' in window) || !MediaSource.isTypeSupported(mimeType)) {
       throw new Error(`this browser cannot play ${mimeType}`);
     }
+    if (chunks.length === 0) throw new Error('nothing of it is stored any more');
     this.#video = video;
     this.#mimeType = mimeType;
     this.#fetchChunk = fetchChunk;

@@ -84,6 +84,7 @@ export class Uploader extends EventTarget {
         continue;
       }
       this.#set('uploading', this.lastError);
+      if (!this.settings) await this.fetchSettings(); // the appliance was unreachable when recording began
       const outcome = await this.#upload(chunk);
       if (!this.#running) return;
       if (outcome.ok) {

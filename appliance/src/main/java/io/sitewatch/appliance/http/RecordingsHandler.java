@@ -161,7 +161,7 @@ final class RecordingsHandler extends Handler.Abstract {
                 : visible == null || visible.contains(site) ? Set.of(site) : Set.of();
         Instant since = instant(query, "since", Instant.EPOCH);
         Instant until = instant(query, "until", Instant.parse("9999-01-01T00:00:00Z"));
-        int limit = query.getValue("limit") == null ? DEFAULT_LIMIT : (int) number(query, "limit");
+        long limit = query.getValue("limit") == null ? DEFAULT_LIMIT : number(query, "limit");
         if (limit < 1 || limit > MAX_LIMIT) {
             throw new Refused(HttpStatus.BAD_REQUEST_400, "bad-request", "limit must be 1-" + MAX_LIMIT);
         }
@@ -169,7 +169,7 @@ final class RecordingsHandler extends Handler.Abstract {
             throw new Refused(HttpStatus.BAD_REQUEST_400, "bad-request", "since must be before until");
         }
         List<RecordingView> found = wanted != null && wanted.isEmpty() ? List.of()
-                : archive.list(wanted, since, until, limit).stream().map(RecordingView::of).toList();
+                : archive.list(wanted, since, until, (int) limit).stream().map(RecordingView::of).toList();
         HttpJson.send(response, callback, HttpStatus.OK_200, Map.of("recordings", found));
     }
 

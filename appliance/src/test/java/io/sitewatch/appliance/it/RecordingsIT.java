@@ -326,6 +326,7 @@ class RecordingsIT {
         assertError(get(ann, "/api/recordings?since=yesterday"), 400, "bad-request");
         assertError(get(ann, "/api/recordings?limit=0"), 400, "bad-request");
         assertError(get(ann, "/api/recordings?limit=many"), 400, "bad-request");
+        assertError(get(ann, "/api/recordings?limit=4294967301"), 400, "bad-request");
         assertError(get(ann, "/api/recordings?since=2026-03-02T00:00:00Z&until=2026-03-01T00:00:00Z"), 400,
                 "bad-request");
         assertError(get(ann, "/api/recordings/" + REC + "/chunks/x"), 404, "not-found");
@@ -449,13 +450,42 @@ class RecordingsIT {
         assertThat(put(site, REC, 3, media("c3", 2000)).statusCode()).isEqualTo(201);
     }
 
+    @Test
+    void theAdminRecordingEndpointsRefuseMalformedRequests() throws Exception {
+        start(Map.of());
+        put(app.site("w1"), REC, 0, media("x", 1000));
+        assertAdmin("GET", "/v1/recordings?since=yesterday", null, 400, "bad-request");
+        assertAdmin("GET", "/v1/recordings?limit=0", null, 400, "bad-request");
+        assertAdmin("GET", "/v1/recordings/rec-nothing-000000000", null, 404, "not-found");
+        assertAdmin("GET", "/v1/recordings/rec-nothing-000000000/stream", null, 404, "not-found");
+        assertAdmin("POST", "/v1/recordings/prune", "{nope", 400, "bad-request");
+        assertAdmin("DELETE", "/v1/recordings", null, 405, "method-not-allowed");
+        assertThat(WsClient.JSON.readTree(admin("POST", "/v1/recordings/prune", "{\"dryRun\":true}").getContentAsString())
+                .get("chunks").asInt()).isZero();
+        assertThat(WsClient.JSON.readTree(adminGet("/v1/recordings")).get(0).get("id").asText()).isEqualTo(REC);
+    }
+
+    private void assertAdmin(String method, String path, String body, int status, String code) throws Exception {
+        var response = admin(method, path, body);
+        assertThat(response.getStatus()).as(method + " " + path).isEqualTo(status);
+        assertThat(WsClient.JSON.readTree(response.getContentAsString()).get("error").asText()).isEqualTo(code);
+    }
+
     private String adminGet(String path) throws Exception {
+        return admin("GET", path, null).getContentAsString();
+    }
+
+    private org.eclipse.jetty.client.ContentResponse admin(String method, String path, String body) throws Exception {
         org.eclipse.jetty.client.HttpClient admin = new org.eclipse.jetty.client.HttpClient();
         admin.start();
         try {
-            return admin.newRequest("http://localhost" + path)
+            var request = admin.newRequest("http://localhost" + path).method(method)
                     .transport(new org.eclipse.jetty.io.Transport.TCPUnix(app.appliance.adminSocket()))
-                    .timeout(10, TimeUnit.SECONDS).send().getContentAsString();
+                    .timeout(10, TimeUnit.SECONDS);
+            if (body != null) {
+                request.body(new org.eclipse.jetty.client.StringRequestContent("application/json", body));
+            }
+            return request.send();
         } finally {
             admin.stop();
         }
