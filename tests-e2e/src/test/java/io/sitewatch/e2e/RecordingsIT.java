@@ -89,6 +89,14 @@ class RecordingsIT extends BrowserTest {
                 + " return !v.seeking && !v.paused && v.currentTime > t + 1; }", target);
         assertThat(frames(page)).isGreaterThan(frames + 10);
         assertThat(page.textContent("#player-clock")).isNotBlank();
+
+        // Any chunk, not just the first, is a file that plays on its own: its own header, a keyframe first.
+        page.evaluate("async (id) => { const token = sessionStorage.getItem('sitewatch.operator.token');"
+                + " const r = await fetch(`/api/recordings/${id}/chunks/2`, { headers: { Authorization: `Bearer ${token}` } });"
+                + " const v = document.createElement('video'); v.id = 'lone-chunk'; v.muted = true;"
+                + " v.src = URL.createObjectURL(await r.blob()); document.body.append(v); await v.play(); }",
+                recording.get("id").asText());
+        page.waitForFunction("() => document.getElementById('lone-chunk').getVideoPlaybackQuality().totalVideoFrames > 5");
         System.out.printf("[e2e] recording %s played across chunks: %.0f frames decoded%n",
                 recording.get("id").asText(), frames(page));
     }
@@ -97,6 +105,58 @@ class RecordingsIT extends BrowserTest {
         return ((Number) page.evaluate(
                 "() => document.getElementById('player-video').getVideoPlaybackQuality().totalVideoFrames"))
                 .doubleValue();
+    }
+
+    /** The DOM-free site modules in the browser, against the real appliance. */
+    @Test
+    void theSiteKeepsWithinItsBudgetAndTheUploaderSetsRefusedChunksAside() throws Exception {
+        String token = app.site("w1");
+        Page page = context.newPage();
+        page.navigate(app.base() + "/site/");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> result = (Map<String, Object>) page.evaluate("""
+                async (token) => {
+                  const { ChunkStore } = await import('/site/chunk-store.js');
+                  const { Uploader, sha256 } = await import('/site/uploads.js');
+                  const store = await ChunkStore.open('sitewatch-test');
+                  const chunk = async (seq, state, body = `chunk ${seq} `.repeat(100)) => {
+                    const blob = new Blob([body], { type: 'video/webm' });
+                    return { recordingId: 'test-recording-0000001', seq, site: null, startedAt: Date.now() - 60000 + seq * 1000,
+                      durationMs: 1000, mimeType: 'video/webm', sha256: await sha256(blob), size: blob.size, blob, state };
+                  };
+                  for (const [seq, state] of [[0, 'uploaded'], [1, 'pending'], [2, 'uploaded'], [3, 'pending']]) {
+                    await store.add(await chunk(seq, state));
+                  }
+                  const size = (await store.list())[0].size;
+                  const lost = await store.enforce(2 * size);
+                  const kept = (await store.list()).map((c) => c.seq);
+                  const lostToo = (await store.enforce(size)).map((c) => c.seq);
+                  const bad = await chunk(4, 'pending');
+                  bad.sha256 = '0'.repeat(64);
+                  await store.add(bad);
+                  await store.add(await chunk(5, 'pending'));
+                  const uploader = new Uploader({ store, token });
+                  uploader.start();
+                  const deadline = Date.now() + 20000;
+                  let states = [];
+                  while (Date.now() < deadline) {
+                    states = (await store.list()).map((c) => `${c.seq}:${c.state}`);
+                    if (!states.some((s) => s.endsWith('pending'))) break;
+                    await new Promise((r) => setTimeout(r, 100));
+                  }
+                  uploader.stop();
+                  const failed = (await store.list()).find((c) => c.state === 'failed');
+                  return { lost: lost.length, kept, lostToo, states, error: failed?.error ?? '', site: uploader.settings?.site };
+                }""", token);
+        assertThat(result.get("lost")).as("uploaded chunks go first").isEqualTo(0);
+        assertThat(result.get("kept")).isEqualTo(List.of(1, 3));
+        assertThat(result.get("lostToo")).as("then the oldest pending one").isEqualTo(List.of(1));
+        assertThat(result.get("states")).isEqualTo(List.of("3:uploaded", "4:failed", "5:uploaded"));
+        assertThat((String) result.get("error")).startsWith("400").contains("sha256");
+        assertThat(result.get("site")).isEqualTo("w1");
+        app.operator("ann", "password-ann");
+        JsonNode indexed = api(app.operatorToken("ann"), "/api/recordings/test-recording-0000001").get("chunks");
+        assertThat(indexed).extracting(c -> c.get("seq").asInt()).containsExactly(3, 5);
     }
 
     @Test

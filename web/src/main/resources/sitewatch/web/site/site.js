@@ -69,6 +69,7 @@ window.sitewatch = { // for tests and the curious
 };
 const storeReady = ChunkStore.open().then((opened) => {
   store = opened;
+  navigator.storage?.persist?.().catch(() => {}); // ask the browser not to evict evidence under pressure
   startUploads();
   renderRecordings();
 }, (e) => {
@@ -253,17 +254,24 @@ async function startRecording() {
   recorder.start();
 }
 
-/** Stores a chunk with its hash, keeps the device within its budget and wakes the uploader. */
+/** Stores a chunk with its hash, within the device's budget, and wakes the uploader. */
 async function keep(chunk, site) {
   try {
-    await store.add({ ...chunk, site, size: chunk.blob.size, sha256: await sha256(chunk.blob), state: 'pending' });
-    const lost = await store.enforce(uploader?.settings?.localBytes ?? DEFAULT_LOCAL_BYTES);
+    const lost = await store.enforce(await localBudget() - chunk.blob.size);
     droppedUnsent += lost.length;
+    await store.add({ ...chunk, site, size: chunk.blob.size, sha256: await sha256(chunk.blob), state: 'pending' });
   } catch (e) {
     ui.recordingsError.textContent = `Cannot keep a recording chunk: ${e.message}`;
   }
   uploader?.retryNow();
   renderRecordings();
+}
+
+/** The appliance's recordings.site-local-mb, or less if the browser grants this page less room. */
+async function localBudget() {
+  const configured = uploader?.settings?.localBytes ?? DEFAULT_LOCAL_BYTES;
+  const quota = (await navigator.storage?.estimate?.())?.quota;
+  return quota ? Math.min(configured, Math.floor(quota * 0.8)) : configured;
 }
 
 let rendering = null;
@@ -289,7 +297,7 @@ async function drawRecordings() {
   const chunks = await store.list();
   const count = (state) => chunks.filter((c) => c.state === state).length;
   const bytes = chunks.reduce((sum, c) => sum + c.size, 0);
-  const budget = uploader?.settings?.localBytes ?? DEFAULT_LOCAL_BYTES;
+  const budget = await localBudget();
   ui.recordingsSummary.textContent = chunks.length === 0 ? 'Nothing recorded on this device.'
     : `${chunks.length} chunks kept here (${megabytes(bytes)} of ${megabytes(budget)}): ${count('uploaded')} uploaded, `
       + `${count('pending')} pending${count('failed') ? `, ${count('failed')} refused` : ''}`
