@@ -37,8 +37,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The public Jetty server: {@code /signal}, {@code /api/login}, {@code /api/sites},
- * {@code /api/recordings}, {@code /healthz}, {@code /metrics} and the web apps. HTTPS with a plain-HTTP redirect port, or plain HTTP
- * alone with {@code --no-tls} on loopback.
+ * {@code /api/recordings}, {@code /healthz}, {@code /metrics} and the web apps. HTTPS with a
+ * plain-HTTP redirect port, or plain HTTP alone with {@code --no-tls} on loopback.
  */
 public final class WebServer implements AutoCloseable {
 

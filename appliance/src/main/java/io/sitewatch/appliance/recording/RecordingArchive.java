@@ -42,7 +42,7 @@ public final class RecordingArchive {
 
     /** Free space on the disk holding the recordings; tests simulate a full disk with it. */
     @FunctionalInterface
-    public interface FreeSpace {
+    interface FreeSpace {
         long usableBytes() throws IOException;
     }
 
@@ -165,8 +165,8 @@ public final class RecordingArchive {
             boolean first = index.recording(upload.recordingId()).isEmpty();
             checkLimits(upload.siteId(), received.bytes());
             Chunk chunk = new Chunk(upload.recordingId(), upload.seq(), upload.siteId(), upload.startedAt(),
-                    upload.durationMs(), received.bytes(), received.sha256(), upload.mimeType().strip().toLowerCase(Locale.ROOT),
-                    path(upload), clock.instant());
+                    upload.durationMs(), received.bytes(), received.sha256(),
+                    upload.mimeType().strip().toLowerCase(Locale.ROOT), path(upload), clock.instant());
             files.commit(received.temp(), chunk.path());
             try {
                 index.add(chunk);
