@@ -367,11 +367,16 @@ class RecordingsIT {
         }
         assertThat(put(site, REC, 9, media("extra", 1000)).statusCode()).isEqualTo(201);
 
+        // A burst of forged requests at every endpoint: each is refused, and the appliance keeps serving.
+        List<String> paths = List.of("/api/recordings", "/api/recordings/settings", "/api/recordings/" + REC,
+                "/api/recordings/" + REC + "/stream", "/api/recordings/" + REC + "/chunks/0");
         List<CompletableFuture<HttpResponse<String>>> junk = new ArrayList<>();
-        for (int i = 0; i < 300; i++) {
-            junk.add(http.sendAsync(request("/api/recordings/" + REC + "/chunks/" + i + "?sha256=x", "bad." + i)
-                    .header("Content-Type", TYPE).PUT(HttpRequest.BodyPublishers.ofByteArray(new byte[100])).build(),
-                    HttpResponse.BodyHandlers.ofString()));
+        for (int i = 0; i < 500; i++) {
+            HttpRequest.Builder forged = i % 2 == 0
+                    ? request("/api/recordings/" + REC + "/chunks/" + i + "?sha256=x", "bad." + i)
+                            .header("Content-Type", TYPE).PUT(HttpRequest.BodyPublishers.ofByteArray(new byte[100]))
+                    : request(paths.get(i / 2 % paths.size()), "bad." + i).GET();
+            junk.add(http.sendAsync(forged.build(), HttpResponse.BodyHandlers.ofString()));
         }
         for (var r : junk) {
             assertThat(r.get(20, TimeUnit.SECONDS).statusCode()).isEqualTo(401);
