@@ -76,7 +76,16 @@ final class AppUnderTest implements AutoCloseable {
 
     /** Kills the appliance without warning (SIGKILL) and starts it again on the same port and data. */
     void killAndRestart() throws Exception {
+        kill();
+        restart();
+    }
+
+    /** SIGKILL: the appliance is down until {@link #restart()}. */
+    void kill() throws Exception {
         process.kill();
+    }
+
+    void restart() throws Exception {
         launch();
     }
 

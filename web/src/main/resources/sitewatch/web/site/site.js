@@ -57,6 +57,8 @@ let uploader = null;
 /** @type {ChunkRecorder|null} */
 let recorder = null;
 let keeping = Promise.resolve();
+/** Settles once the last recording's final chunk is stored (for tests: then compare with the appliance). */
+let flushed = Promise.resolve();
 let droppedUnsent = 0;
 let downloadUrls = [];
 
@@ -66,6 +68,7 @@ window.sitewatch = { // for tests and the curious
   get recorder() { return recorder; },
   get uploader() { return uploader; },
   get store() { return store; },
+  get flushed() { return flushed; },
 };
 const storeReady = ChunkStore.open().then((opened) => {
   store = opened;
@@ -126,7 +129,7 @@ async function start() {
 function stop() {
   const ending = recorder;
   recorder = null;
-  ending?.stop(); // its last chunk is kept like the others
+  if (ending) flushed = ending.stop().then(() => keeping); // its last chunk is kept like the others
   publisher?.stop();
   publisher = null;
   stream?.getTracks().forEach((t) => t.stop());
