@@ -17,6 +17,7 @@ import io.sitewatch.appliance.discovery.LanAddress;
 import io.sitewatch.appliance.http.WebServer;
 import io.sitewatch.appliance.media.MediaSettings;
 import io.sitewatch.appliance.metrics.Metrics;
+import io.sitewatch.appliance.recording.RecordingArchive;
 import io.sitewatch.appliance.registry.Directory;
 import io.sitewatch.appliance.registry.Registry;
 import io.sitewatch.appliance.signal.SignalCore;
@@ -57,6 +58,8 @@ import org.slf4j.LoggerFactory;
 public final class Appliance implements AutoCloseable {
 
     public static final String DATABASE = "sitewatch.db";
+    /** The directory of recording chunk files, inside the data directory. */
+    public static final String RECORDINGS = "recordings";
     private static final Logger LOG = LoggerFactory.getLogger(Appliance.class);
     private static final long TICK_MS = 500;
     private static final Duration EVENT_RETENTION = Duration.ofDays(90);
@@ -73,6 +76,7 @@ public final class Appliance implements AutoCloseable {
     private AdminServer admin;
     private TlsMaterial tls;
     private StandbyFollower standby;
+    private RecordingArchive recordings;
 
     private Appliance(Path dataDir, Path configFile, Clock clock) {
         this.dataDir = dataDir.toAbsolutePath().normalize();
@@ -106,9 +110,10 @@ public final class Appliance implements AutoCloseable {
         directory = new Directory(store.tokens(), clock, store.sites().list(), store.operators().list());
         EventHub hub = new EventHub();
         Metrics metrics = new Metrics();
+        EventRecorder events = new EventRecorder(store.events(), hub, clock);
         core = new SignalCore(config.signal(), directory, directory, store.sessions(),
                 new MediaSettings(config.ice(), config.tiers(), config.standby().url(), clock),
-                SignalObserver.all(metrics, new EventRecorder(store.events(), hub, clock)), clock);
+                SignalObserver.all(metrics, events), clock);
         metrics.gaugeSessions(core::sessionCounts);
         core.restore();
         registry = new Registry(store, directory, liveEffects(core), new Passwords(config.auth().passwordIterations()),
@@ -118,6 +123,9 @@ public final class Appliance implements AutoCloseable {
             standby = followPrimary(config.standby(), clock);
             http = http.withAllowedOrigin(origin(config.standby().of())); // pages served by the primary fail over here
         }
+
+        recordings = RecordingArchive.open(dataDir.resolve(RECORDINGS), store.recordings(),
+                config.recordings(), events::record, clock);
 
         WebServer.Keys keys = null;
         if (config.http().tls()) {
@@ -130,7 +138,7 @@ public final class Appliance implements AutoCloseable {
         web = new WebServer(http, keys, core, new WebServer.Endpoints(registry, directory, core::onlineSites,
                 config.intercom().defaultRoom(), new LoginThrottle(clock), () -> health(clock), metrics::scrape,
                 snapshotSecret, out -> BackupArchive.write(out, dataDir, store, null, false, clock.instant()),
-                config.standby().url()),
+                config.standby().url(), recordings),
                 config.signal().heartbeatMs(), clock);
         opened.push(web);
         web.start();
@@ -138,9 +146,9 @@ public final class Appliance implements AutoCloseable {
 
         DiskUsage disk = new DiskUsage(dataDir, clock);
         admin = new AdminServer(dataDir, config.admin().socketGroup(), new AdminApi(registry, core, store, hub,
-                () -> status(clock, disk), () -> ConfigLoader.toToml(config), this::caCertificate,
-                () -> diagnostics(config), (out, recordings) -> BackupArchive.write(out, dataDir, store, configFile,
-                        recordings, clock.instant())));
+                recordings, () -> status(clock, disk), () -> ConfigLoader.toToml(config), this::caCertificate,
+                () -> diagnostics(config), (out, withRecordings) -> BackupArchive.write(out, dataDir, store,
+                        configFile, withRecordings, clock.instant())));
         opened.push(admin);
         admin.start();
 
@@ -161,6 +169,19 @@ public final class Appliance implements AutoCloseable {
                 1, 60, TimeUnit.MINUTES);
         timers.scheduleWithFixedDelay(guard("event retention",
                 () -> store.events().prune(clock.instant().minus(EVENT_RETENTION))), 5, 24 * 60, TimeUnit.MINUTES);
+        // Its own thread: deleting many files must not delay the signaling timers.
+        ScheduledExecutorService retention = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "recordings-retention");
+            t.setDaemon(true);
+            return t;
+        });
+        opened.push(() -> {
+            retention.shutdownNow();
+            retention.awaitTermination(10, TimeUnit.SECONDS); // a prune in progress finishes its batch
+        });
+        long prune = config.recordings().pruneIntervalMinutes();
+        retention.scheduleWithFixedDelay(guard("recordings retention", () -> recordings.prune(false)), 1, prune,
+                TimeUnit.MINUTES);
         LOG.info("sitewatch {} ready on {} (data in {})", Version.get(), baseUrl(), dataDir);
     }
 
@@ -234,6 +255,10 @@ public final class Appliance implements AutoCloseable {
 
     public SignalCore core() {
         return core;
+    }
+
+    public RecordingArchive recordings() {
+        return recordings;
     }
 
     /** The URL of the apps, e.g. {@code https://localhost:8443}. */

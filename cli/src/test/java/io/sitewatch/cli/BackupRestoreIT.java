@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sitewatch.appliance.Appliance;
 import io.sitewatch.appliance.config.ConfigLoader;
+import io.sitewatch.appliance.recording.ChunkUpload;
 import io.sitewatch.appliance.registry.Registry;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -13,6 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -61,6 +64,10 @@ class BackupRestoreIT {
         return new Result(exit, out.toString(), err.toString());
     }
 
+    static String sha256(byte[] content) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+    }
+
     Result backup(Path file, String... more) {
         String[] args = Stream.concat(Stream.of("backup", "--data-dir", dataDir.toString(), "--to", file.toString()),
                 Stream.of(more)).toArray(String[]::new);
@@ -76,9 +83,10 @@ class BackupRestoreIT {
         String token = appliance.registry().addSite(new Registry.SiteSpec("yard-1", "Yard", "north", null)).token();
         appliance.registry().addOperator("ann", "password-ann", null);
         byte[] ca = Files.readAllBytes(appliance.caFile().orElseThrow());
-        Path recording = dataDir.resolve("recordings/yard-1/0001.webm");
-        Files.createDirectories(recording.getParent());
-        Files.write(recording, new byte[] {1, 2, 3});
+        byte[] chunk = {1, 2, 3};
+        appliance.recordings().store(new ChunkUpload("yard-1", "rec-0123456789abcdef", 0, Instant.now(), 10_000,
+                "video/webm", sha256(chunk), chunk.length), new ByteArrayInputStream(chunk));
+        Path recording = appliance.recordings().file(appliance.recordings().chunk("rec-0123456789abcdef", 0).orElseThrow());
         Path file = dir.resolve("box.zip");
 
         Result done = backup(file, "--with-recordings");
@@ -100,6 +108,7 @@ class BackupRestoreIT {
         assertThat(appliance.credentials().authenticate(token)).isPresent();
         assertThat(Files.readAllBytes(appliance.caFile().orElseThrow())).isEqualTo(ca);
         assertThat(Files.readAllBytes(recording)).containsExactly(1, 2, 3);
+        assertThat(appliance.recordings().chunks("rec-0123456789abcdef")).hasSize(1);
         assertThat(Files.readString(configFile)).contains("room-capacity = 5");
         try (Stream<Path> siblings = Files.list(dir)) {
             assertThat(siblings.map(p -> p.getFileName().toString()))

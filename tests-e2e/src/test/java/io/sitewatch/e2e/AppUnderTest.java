@@ -10,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -31,8 +32,9 @@ final class AppUnderTest implements AutoCloseable {
         this.extraArgs = extraArgs;
     }
 
-    static AppUnderTest start(Path dataDir) throws Exception {
-        return start(dataDir, freePort());
+    /** @param extraArgs more {@code serve} arguments, e.g. {@code --set recordings.chunk-seconds=2} */
+    static AppUnderTest start(Path dataDir, String... extraArgs) throws Exception {
+        return start(dataDir, freePort(), extraArgs);
     }
 
     /** On a given port, with more `serve` arguments (e.g. a standby's). */
@@ -77,19 +79,23 @@ final class AppUnderTest implements AutoCloseable {
         return JSON.readTree(out);
     }
 
-    /** Kills the appliance without warning (SIGKILL). */
+    /** Kills the appliance without warning (SIGKILL) and starts it again on the same port and data. */
+    void killAndRestart() throws Exception {
+        kill();
+        restart();
+    }
+
+    /** SIGKILL: the appliance is down until {@link #restart()}. */
     void kill() throws Exception {
         process.kill();
     }
 
-    /** Kills the appliance without warning (SIGKILL) and starts it again on the same port and data. */
-    void killAndRestart() throws Exception {
-        process.kill();
+    void restart() throws Exception {
         launch();
     }
 
     private void launch() throws Exception {
-        List<String> args = new java.util.ArrayList<>(List.of("serve", "--no-tls", "--bind", "127.0.0.1", "--http-port",
+        List<String> args = new ArrayList<>(List.of("serve", "--no-tls", "--bind", "127.0.0.1", "--http-port",
                 Integer.toString(port), "--data-dir", dataDir.toString(), "--set", "auth.password-iterations=1000"));
         args.addAll(extraArgs);
         process = JarProcess.start(args.toArray(String[]::new));

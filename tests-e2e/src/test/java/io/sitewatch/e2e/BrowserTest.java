@@ -30,6 +30,11 @@ abstract class BrowserTest {
     @RegisterExtension
     final AfterTestExecutionCallback screenshots = this::screenshotOnFailure;
 
+    /** More {@code serve} arguments for this class's appliance. */
+    String[] appArgs() {
+        return new String[0];
+    }
+
     /** The browser for this class; override to add flags (e.g. a video file for the fake camera). */
     Chromium launchBrowser() {
         return Chromium.launch();
@@ -37,7 +42,7 @@ abstract class BrowserTest {
 
     /** The appliance of each test; override to start it with more arguments. */
     AppUnderTest startApp() throws Exception {
-        return AppUnderTest.start(dataDir);
+        return AppUnderTest.start(dataDir, appArgs());
     }
 
     @BeforeEach

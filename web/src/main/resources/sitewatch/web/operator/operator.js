@@ -5,6 +5,7 @@ import { Console, MAX_TILES } from './console.js';
 import { Intercom } from './intercom.js';
 import { IntercomPanel } from './intercom-panel.js';
 import { Tile } from './tile.js';
+import { openRecordings, closeRecordings, recordingsView } from './recordings.js';
 import { takeFromUrl } from '../lib/kiosk.js';
 import { el } from '../lib/dom.js';
 
@@ -41,7 +42,11 @@ const tiles = new Map();
 const held = new Set();
 
 takeFromUrl(localStorage, { token: KEYS.wallToken, sites: KEYS.wallSites, room: KEYS.room });
-window.sitewatch = { get console() { return operatorConsole; }, get intercom() { return intercom; } }; // for tests
+window.sitewatch = { // for tests and the curious
+  get console() { return operatorConsole; },
+  get intercom() { return intercom; },
+  recordings: recordingsView,
+};
 
 ui.loginForm.addEventListener('submit', (e) => {
   e.preventDefault();
@@ -123,6 +128,7 @@ function forget() {
 }
 
 function showLogin(message) {
+  closeRecordings();
   ui.console.hidden = true;
   ui.login.hidden = false;
   ui.loginError.textContent = message;
@@ -155,6 +161,7 @@ function startConsole(sites) {
     panel.show(true);
     intercom.join(room).catch(() => {});
   }
+  openRecordings(token);
   layout();
 }
 

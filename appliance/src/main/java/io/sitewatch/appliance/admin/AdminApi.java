@@ -18,6 +18,7 @@ import io.sitewatch.appliance.admin.dto.AdminDto.Status;
 import io.sitewatch.appliance.admin.dto.AdminDto.TokenRequest;
 import io.sitewatch.appliance.auth.Tokens;
 import io.sitewatch.appliance.http.HttpJson;
+import io.sitewatch.appliance.recording.RecordingArchive;
 import io.sitewatch.appliance.registry.Registry;
 import io.sitewatch.appliance.signal.SignalCore;
 import io.sitewatch.appliance.signal.SignalViews.SessionView;
@@ -60,6 +61,7 @@ public final class AdminApi {
     private final SignalCore core;
     private final Store store;
     private final EventHub hub;
+    private final RecordingsAdmin recordings;
     private final Supplier<Status> status;
     private final Supplier<String> config;
     private final Supplier<Optional<CaCertificate>> ca;
@@ -72,13 +74,14 @@ public final class AdminApi {
         void write(OutputStream out, boolean withRecordings) throws IOException;
     }
 
-    public AdminApi(Registry registry, SignalCore core, Store store, EventHub hub, Supplier<Status> status,
-                    Supplier<String> config, Supplier<Optional<CaCertificate>> ca, Supplier<Diagnostics> diagnostics,
-                    BackupWriter backups) {
+    public AdminApi(Registry registry, SignalCore core, Store store, EventHub hub, RecordingArchive recordings,
+                    Supplier<Status> status, Supplier<String> config, Supplier<Optional<CaCertificate>> ca,
+                    Supplier<Diagnostics> diagnostics, BackupWriter backups) {
         this.registry = registry;
         this.core = core;
         this.store = store;
         this.hub = hub;
+        this.recordings = new RecordingsAdmin(recordings);
         this.status = status;
         this.config = config;
         this.ca = ca;
@@ -87,7 +90,7 @@ public final class AdminApi {
     }
 
     public Handler handler() {
-        return new Routes()
+        return recordings.addTo(new Routes())
                 .add("GET", "/v1/status", call -> status.get())
                 .add("GET", "/v1/config", call -> Map.of("toml", config.get()))
                 .add("GET", "/v1/cert/ca", call -> ca.get().orElseThrow(() -> new Routes.ApiException(

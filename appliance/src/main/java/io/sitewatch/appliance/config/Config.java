@@ -10,7 +10,7 @@ import java.util.Objects;
  * then command-line flags. Each component receives only its own section.
  */
 public record Config(Http http, Tls tls, Ice ice, Tiers tiers, Intercom intercom, Discovery discovery,
-                     Standby standby, SignalSettings signal, Auth auth, Admin admin) {
+                     Standby standby, SignalSettings signal, Auth auth, Admin admin, Recordings recordings) {
 
     public Config {
         Objects.requireNonNull(http, "http");
@@ -23,11 +23,13 @@ public record Config(Http http, Tls tls, Ice ice, Tiers tiers, Intercom intercom
         Objects.requireNonNull(signal, "signal");
         Objects.requireNonNull(auth, "auth");
         Objects.requireNonNull(admin, "admin");
+        Objects.requireNonNull(recordings, "recordings");
     }
 
     public static Config defaults() {
         return new Config(Http.defaults(), Tls.defaults(), Ice.defaults(), Tiers.defaults(), Intercom.defaults(),
-                Discovery.defaults(), Standby.defaults(), SignalSettings.defaults(), Auth.defaults(), Admin.defaults());
+                Discovery.defaults(), Standby.defaults(), SignalSettings.defaults(), Auth.defaults(), Admin.defaults(),
+                Recordings.defaults());
     }
 
     /**
@@ -239,6 +241,45 @@ public record Config(Http http, Tls tls, Ice ice, Tiers tiers, Intercom intercom
 
         static Admin defaults() {
             return new Admin("");
+        }
+    }
+
+    /**
+     * Recording chunks uploaded by sites (design.md, Storage). Sizes are in MiB; 0 switches a
+     * limit off where noted.
+     *
+     * @param chunkSeconds         length of each chunk the site app records
+     * @param siteLocalMb          how much the site app keeps in the browser, oldest dropped first
+     * @param maxChunkMb           largest chunk accepted (413 above)
+     * @param siteQuotaMb          most a site may have stored (507 above); 0 = no quota
+     * @param maxTotalMb           retention: oldest chunks go once all recordings pass this; 0 = no cap
+     * @param maxAgeDays           retention: chunks that started longer ago than this go; 0 = no age limit
+     * @param minFreeMb            uploads are refused (507) while the disk has less free space than this
+     * @param pruneIntervalMinutes how often retention runs
+     */
+    public record Recordings(int chunkSeconds, long siteLocalMb, long maxChunkMb, long siteQuotaMb, long maxTotalMb,
+                             int maxAgeDays, long minFreeMb, int pruneIntervalMinutes) {
+        public Recordings {
+            if (chunkSeconds < 1 || chunkSeconds > 600) {
+                throw new IllegalArgumentException("recordings.chunk-seconds must be 1-600");
+            }
+            if (siteLocalMb < 16) {
+                throw new IllegalArgumentException("recordings.site-local-mb must be at least 16");
+            }
+            if (maxChunkMb < 1 || maxChunkMb > 2048) {
+                throw new IllegalArgumentException("recordings.max-chunk-mb must be 1-2048");
+            }
+            if (siteQuotaMb < 0 || maxTotalMb < 0 || maxAgeDays < 0 || minFreeMb < 0) {
+                throw new IllegalArgumentException(
+                        "recordings.site-quota-mb, max-total-mb, max-age-days and min-free-mb must not be negative");
+            }
+            if (pruneIntervalMinutes < 1) {
+                throw new IllegalArgumentException("recordings.prune-interval-minutes must be positive");
+            }
+        }
+
+        static Recordings defaults() {
+            return new Recordings(10, 1024, 64, 0, 0, 30, 2048, 10);
         }
     }
 

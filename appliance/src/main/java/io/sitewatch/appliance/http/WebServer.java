@@ -2,6 +2,7 @@ package io.sitewatch.appliance.http;
 
 import io.sitewatch.appliance.auth.LoginThrottle;
 import io.sitewatch.appliance.config.Config;
+import io.sitewatch.appliance.recording.RecordingArchive;
 import io.sitewatch.appliance.registry.Registry;
 import io.sitewatch.appliance.signal.Credentials;
 import io.sitewatch.appliance.signal.SignalCore;
@@ -36,9 +37,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The public Jetty server: {@code /signal}, {@code /api/login}, {@code /healthz},
- * {@code /metrics} and the web apps. HTTPS with a plain-HTTP redirect port, or plain HTTP
- * alone with {@code --no-tls} on loopback.
+ * The public Jetty server: {@code /signal}, {@code /api/login}, {@code /api/sites},
+ * {@code /api/recordings}, {@code /healthz}, {@code /metrics} and the web apps. HTTPS with a
+ * plain-HTTP redirect port, or plain HTTP alone with {@code --no-tls} on loopback.
  */
 public final class WebServer implements AutoCloseable {
 
@@ -58,7 +59,8 @@ public final class WebServer implements AutoCloseable {
     public record Endpoints(Registry registry, Credentials credentials, Supplier<Set<String>> onlineSites,
                             String defaultRoom, LoginThrottle loginThrottle, Supplier<Object> health,
                             Supplier<String> metrics, String standbySecret,
-                            PeerSnapshotHandler.Snapshot standbySnapshot, String standbyUrl) {}
+                            PeerSnapshotHandler.Snapshot standbySnapshot, String standbyUrl,
+                            RecordingArchive recordings) {}
 
     private final Server server;
     private final ServerConnector primary;
@@ -116,6 +118,8 @@ public final class WebServer implements AutoCloseable {
             routes.addMapping(PathSpec.from("/api/peer/snapshot"), new PeerSnapshotHandler(endpoints.standbySecret(),
                     endpoints.standbySnapshot()));
         }
+        routes.addMapping(PathSpec.from(RecordingsHandler.PREFIX + "/*"), new RecordingsHandler(
+                endpoints.credentials(), endpoints.recordings(), endpoints.registry()::sites));
         routes.addMapping(PathSpec.from("/api/*"), notFound());
         routes.addMapping(PathSpec.from("/healthz"), SimpleHandlers.json(endpoints.health()));
         routes.addMapping(PathSpec.from("/metrics"), SimpleHandlers.text("text/plain; version=0.0.4; charset=utf-8",

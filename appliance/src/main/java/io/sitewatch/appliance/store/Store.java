@@ -19,6 +19,8 @@ public interface Store extends AutoCloseable {
 
     SessionJournal sessions();
 
+    RecordingIndex recordings();
+
     /** The whole registry as it is now. */
     default RegistryData registry() {
         return new RegistryData(groups().list(), sites().list(), operators().list(), tokens().list(), rooms().list());

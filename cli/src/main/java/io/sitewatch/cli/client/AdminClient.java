@@ -80,6 +80,15 @@ public final class AdminClient implements AutoCloseable {
         }
     }
 
+    /** A long answer's body (an export, a verify) and its declared length (-1 if not declared). */
+    public record Download(InputStream body, long length) {}
+
+    /** Opens a long answer: no overall time limit, only an idle one, so an export of any size completes. */
+    public Download open(String path) throws AdminException {
+        AdminTransport.Body body = transport.download(path);
+        return new Download(body.stream(), body.length());
+    }
+
     /** Reads a stream of JSON lines until the appliance closes it or the thread is interrupted. */
     public void stream(String path, Consumer<JsonNode> onLine) throws AdminException {
         try (Lines lines = lines(path)) {

@@ -18,6 +18,14 @@ public interface AdminTransport extends AutoCloseable {
      */
     InputStream open(String path) throws AdminException;
 
+    /** A long answer's body and its declared length (-1 when not declared). */
+    record Body(InputStream stream, long length) {}
+
+    /** Like {@link #open}, for binary answers whose length the caller checks (exports). */
+    default Body download(String path) throws AdminException {
+        return new Body(open(path), -1);
+    }
+
     @Override
     void close();
 }

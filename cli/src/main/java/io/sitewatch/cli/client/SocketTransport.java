@@ -70,6 +70,11 @@ public final class SocketTransport implements AdminTransport {
 
     @Override
     public InputStream open(String path) throws AdminException {
+        return download(path).stream();
+    }
+
+    @Override
+    public Body download(String path) throws AdminException {
         InputStreamResponseListener listener = new InputStreamResponseListener();
         request("GET", path).send(listener);
         try {
@@ -80,7 +85,7 @@ public final class SocketTransport implements AdminTransport {
                 in.close();
                 throw AdminClient.refusal(new Reply(response.getStatus(), body));
             }
-            return in;
+            return new Body(in, response.getHeaders().getLongField(org.eclipse.jetty.http.HttpHeader.CONTENT_LENGTH));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AdminException("interrupted");

@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
 final class Migrations {
 
     /** Every migration, oldest first. A jar cannot list its resources, so new scripts are added here too. */
-    static final List<String> BUILT_IN = List.of("V1__init.sql", "V2__rooms.sql");
+    static final List<String> BUILT_IN = List.of("V1__init.sql", "V2__rooms.sql", "V3__recordings.sql");
 
     private static final Pattern NAME = Pattern.compile("V(\\d+)__\\w+\\.sql");
 

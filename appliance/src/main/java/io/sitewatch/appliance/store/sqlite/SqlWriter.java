@@ -33,12 +33,35 @@ final class SqlWriter implements AutoCloseable {
 
     /** Runs {@code work} in one {@code BEGIN IMMEDIATE} transaction; {@code what} completes "cannot ...". */
     <T> T transaction(String what, SqlConnection.Work<T> work) {
+        return transaction(what, false, work);
+    }
+
+    /**
+     * A transaction that is on disk when this returns: the connection runs with NORMAL sync (a crash may
+     * lose the last commits), so this commit alone runs with {@code synchronous=FULL}, which syncs the WAL.
+     * For writes that an acknowledgement promises to keep (recording chunks).
+     */
+    <T> T durableTransaction(String what, SqlConnection.Work<T> work) {
+        return transaction(what, true, work);
+    }
+
+    private <T> T transaction(String what, boolean durable, SqlConnection.Work<T> work) {
         lock.lock();
         try {
             if (closed) {
                 throw new StoreException("cannot " + what + ": the store is closed", null);
             }
-            T result = inTransaction(work);
+            T result;
+            if (durable) {
+                connection.execute("PRAGMA synchronous = FULL");
+                try {
+                    result = inTransaction(work);
+                } finally {
+                    connection.execute("PRAGMA synchronous = NORMAL");
+                }
+            } else {
+                result = inTransaction(work);
+            }
             checkpointIfLarge();
             return result;
         } catch (SQLException e) {

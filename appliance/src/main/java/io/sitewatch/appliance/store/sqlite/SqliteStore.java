@@ -4,6 +4,7 @@ import io.sitewatch.appliance.signal.SessionJournal;
 import io.sitewatch.appliance.store.EventLog;
 import io.sitewatch.appliance.store.GroupRepository;
 import io.sitewatch.appliance.store.OperatorRepository;
+import io.sitewatch.appliance.store.RecordingIndex;
 import io.sitewatch.appliance.store.RegistryData;
 import io.sitewatch.appliance.store.RoomRepository;
 import io.sitewatch.appliance.store.SiteRepository;
@@ -52,6 +53,7 @@ public final class SqliteStore implements Store {
     private final SqliteGroups groups;
     private final SqliteEvents events;
     private final SqliteJournal journal;
+    private final SqliteRecordings recordings;
     private boolean closed;
 
     private SqliteStore(Path file, DataDirLock lock, SqlWriter writer, ReadPool readers, Options options) {
@@ -68,6 +70,7 @@ public final class SqliteStore implements Store {
         this.events = new SqliteEvents(writer, readers, writeBehind, options.eventQueueCapacity(),
                 options.eventBatchSize());
         this.journal = new SqliteJournal(readers, writeBehind, options.clock());
+        this.recordings = new SqliteRecordings(writer, readers);
         writeBehind.register(events);
         writeBehind.register(journal);
         writeBehind.start();
@@ -144,6 +147,11 @@ public final class SqliteStore implements Store {
     @Override
     public SessionJournal sessions() {
         return journal;
+    }
+
+    @Override
+    public RecordingIndex recordings() {
+        return recordings;
     }
 
     /** Events dropped since opening, because the queue was full or their write failed. */

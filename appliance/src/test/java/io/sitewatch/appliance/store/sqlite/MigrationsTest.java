@@ -34,7 +34,8 @@ class MigrationsTest {
         SqliteStore.open(db).close();
 
         assertThat(userVersion(db)).isEqualTo(builtIn.size());
-        for (String table : List.of("sites", "operators", "tokens", "events", "sessions", "control")) {
+        for (String table : List.of("sites", "operators", "tokens", "events", "sessions", "control", "recordings",
+                "chunks")) {
             assertThat(count(db, table)).as(table).isZero();
         }
         assertThat(count(db, "groups")).isEqualTo(1);
