@@ -15,7 +15,7 @@ import java.util.Base64;
  * A WebSocket client that writes frames byte by byte, for what real clients refuse to send:
  * invalid UTF-8, odd fragmentation, compressed payloads. Plain ws:// on loopback only.
  */
-final class RawWebSocket implements AutoCloseable {
+public final class RawWebSocket implements AutoCloseable {
 
     private final Socket socket;
     private final DataInputStream in;
@@ -29,12 +29,12 @@ final class RawWebSocket implements AutoCloseable {
         this.out = socket.getOutputStream();
     }
 
-    static RawWebSocket open(URI uri) throws IOException {
+    public static RawWebSocket open(URI uri) throws IOException {
         return open(uri, "");
     }
 
     /** Opens and upgrades; {@code extraHeaders} are raw header lines ending in CRLF. */
-    static RawWebSocket open(URI uri, String extraHeaders) throws IOException {
+    public static RawWebSocket open(URI uri, String extraHeaders) throws IOException {
         RawWebSocket ws = new RawWebSocket(new Socket(uri.getHost(), uri.getPort()));
         byte[] key = new byte[16];
         ws.random.nextBytes(key);
@@ -64,12 +64,12 @@ final class RawWebSocket implements AutoCloseable {
         return head.toString(StandardCharsets.US_ASCII).lines().findFirst().orElse("");
     }
 
-    void sendText(byte[] payload) throws IOException {
+    public void sendText(byte[] payload) throws IOException {
         sendFrame(true, false, 0x1, payload);
     }
 
     /** One frame: FIN flag, RSV1 (compressed) flag, opcode, masked payload. */
-    void sendFrame(boolean fin, boolean rsv1, int opcode, byte[] payload) throws IOException {
+    public void sendFrame(boolean fin, boolean rsv1, int opcode, byte[] payload) throws IOException {
         ByteArrayOutputStream frame = new ByteArrayOutputStream();
         frame.write((fin ? 0x80 : 0) | (rsv1 ? 0x40 : 0) | opcode);
         if (payload.length < 126) {
@@ -95,7 +95,7 @@ final class RawWebSocket implements AutoCloseable {
     }
 
     /** Reads frames until a close frame and returns its code (1006 if the socket just ends). */
-    int awaitCloseCode() throws IOException {
+    public int awaitCloseCode() throws IOException {
         while (true) {
             int b0 = in.read();
             if (b0 < 0) {
@@ -116,7 +116,7 @@ final class RawWebSocket implements AutoCloseable {
         }
     }
 
-    InputStream input() {
+    public InputStream input() {
         return in;
     }
 

@@ -12,25 +12,25 @@ import java.util.Map;
 import java.util.Set;
 
 /** The real appliance on free loopback ports and a temporary data directory, plus provisioning helpers. */
-final class TestAppliance implements AutoCloseable {
+public final class TestAppliance implements AutoCloseable {
 
-    final Path dataDir;
-    final Appliance appliance;
+    public final Path dataDir;
+    public final Appliance appliance;
 
     private TestAppliance(Path dataDir, Appliance appliance) {
         this.dataDir = dataDir;
         this.appliance = appliance;
     }
 
-    static TestAppliance plain(Path dataDir) throws Exception {
+    public static TestAppliance plain(Path dataDir) throws Exception {
         return start(dataDir, Map.of("http.tls", "false"));
     }
 
-    static TestAppliance tls(Path dataDir) throws Exception {
+    public static TestAppliance tls(Path dataDir) throws Exception {
         return start(dataDir, Map.of());
     }
 
-    static TestAppliance start(Path dataDir, Map<String, String> settings) throws Exception {
+    public static TestAppliance start(Path dataDir, Map<String, String> settings) throws Exception {
         Map<String, String> overrides = new HashMap<>();
         overrides.put("http.bind", "127.0.0.1");
         overrides.put("http.https-port", "0");
@@ -41,42 +41,42 @@ final class TestAppliance implements AutoCloseable {
         return new TestAppliance(dataDir, Appliance.start(dataDir, config, Clock.systemUTC()));
     }
 
-    TestAppliance restart(Map<String, String> settings) throws Exception {
+    public TestAppliance restart(Map<String, String> settings) throws Exception {
         appliance.close();
         return start(dataDir, settings);
     }
 
-    URI signal() {
+    public URI signal() {
         return URI.create(appliance.baseUrl().replaceFirst("^http", "ws") + "/signal");
     }
 
-    URI http(String path) {
+    public URI http(String path) {
         return URI.create(appliance.baseUrl() + path);
     }
 
-    String origin() {
+    public String origin() {
         return appliance.baseUrl();
     }
 
-    String site(String id) {
+    public String site(String id) {
         return appliance.registry().addSite(new Registry.SiteSpec(id, "Site " + id, "yard", null)).token();
     }
 
-    String site(String id, String group) {
+    public String site(String id, String group) {
         return appliance.registry().addSite(new Registry.SiteSpec(id, "Site " + id, "yard", group)).token();
     }
 
-    String operator(String name) {
+    public String operator(String name) {
         return operator(name, null);
     }
 
-    String operator(String name, Set<String> groups) {
+    public String operator(String name, Set<String> groups) {
         appliance.registry().addOperator(name, "password-" + name, groups);
         return appliance.registry().issueOperatorToken(name, null).token();
     }
 
     /** The admin API's status, as JSON. */
-    com.fasterxml.jackson.databind.JsonNode status() throws Exception {
+    public com.fasterxml.jackson.databind.JsonNode status() throws Exception {
         org.eclipse.jetty.client.HttpClient http = new org.eclipse.jetty.client.HttpClient();
         http.start();
         try {

@@ -22,25 +22,25 @@ import org.eclipse.jetty.websocket.client.WebSocketClient;
 /** A recording WebSocket client: a queue of received messages and a close latch. Tests poll, never sleep. */
 public final class WsClient implements Session.Listener.AutoDemanding, AutoCloseable {
 
-    static final ObjectMapper JSON = new ObjectMapper();
-    static final Duration WAIT = Duration.ofSeconds(10);
+    public static final ObjectMapper JSON = new ObjectMapper();
+    public static final Duration WAIT = Duration.ofSeconds(10);
 
     private final LinkedBlockingQueue<JsonNode> inbox = new LinkedBlockingQueue<>();
     /** Messages taken from the inbox while looking for another type, kept in order. */
     private final List<JsonNode> skipped = new ArrayList<>();
     private final CountDownLatch closedLatch = new CountDownLatch(1);
-    volatile Session session;
-    volatile int closeCode;
-    volatile String closeReason;
-    String sessionId;
-    String resumeToken;
-    JsonNode welcome;
+    public volatile Session session;
+    public volatile int closeCode;
+    public volatile String closeReason;
+    public String sessionId;
+    public String resumeToken;
+    public JsonNode welcome;
 
-    static WsClient connect(WebSocketClient client, URI uri) throws Exception {
+    public static WsClient connect(WebSocketClient client, URI uri) throws Exception {
         return connect(client, uri, Map.of());
     }
 
-    static WsClient connect(WebSocketClient client, URI uri, Map<String, String> headers) throws Exception {
+    public static WsClient connect(WebSocketClient client, URI uri, Map<String, String> headers) throws Exception {
         WsClient ws = new WsClient();
         ClientUpgradeRequest request = new ClientUpgradeRequest(uri);
         headers.forEach(request::setHeader);
@@ -75,17 +75,17 @@ public final class WsClient implements Session.Listener.AutoDemanding, AutoClose
         // the close callback reports what tests need; errors here are expected (dropped sockets)
     }
 
-    void sendRaw(String frame) throws Exception {
+    public void sendRaw(String frame) throws Exception {
         Callback.Completable done = new Callback.Completable();
         session.sendText(frame, done);
         done.get(WAIT.toSeconds(), TimeUnit.SECONDS);
     }
 
-    void send(JsonNode message) throws Exception {
+    public void send(JsonNode message) throws Exception {
         sendRaw(message.toString());
     }
 
-    void send(String type, Object... fields) throws Exception {
+    public void send(String type, Object... fields) throws Exception {
         ObjectNode m = JSON.createObjectNode().put("type", type);
         for (int i = 0; i < fields.length; i += 2) {
             m.set((String) fields[i], JSON.valueToTree(fields[i + 1]));
@@ -93,18 +93,18 @@ public final class WsClient implements Session.Listener.AutoDemanding, AutoClose
         send(m);
     }
 
-    void sendBinary(byte[] bytes) throws Exception {
+    public void sendBinary(byte[] bytes) throws Exception {
         Callback.Completable done = new Callback.Completable();
         session.sendBinary(ByteBuffer.wrap(bytes), done);
         done.get(WAIT.toSeconds(), TimeUnit.SECONDS);
     }
 
     /** Says hello and waits for welcome (or the error that refuses it). */
-    JsonNode hello(String token) throws Exception {
+    public JsonNode hello(String token) throws Exception {
         return hello(token, null);
     }
 
-    JsonNode hello(String token, String resume) throws Exception {
+    public JsonNode hello(String token, String resume) throws Exception {
         ObjectNode hello = JSON.createObjectNode().put("type", "hello").put("token", token).put("client", "it");
         if (resume != null) {
             hello.put("resume", resume);
@@ -120,11 +120,11 @@ public final class WsClient implements Session.Listener.AutoDemanding, AutoClose
     }
 
     /** The next message of this type; other messages are kept for later calls. */
-    JsonNode next(String type) throws InterruptedException {
+    public JsonNode next(String type) throws InterruptedException {
         return next(m -> type.equals(m.path("type").asText()));
     }
 
-    JsonNode next(Predicate<JsonNode> wanted) throws InterruptedException {
+    public JsonNode next(Predicate<JsonNode> wanted) throws InterruptedException {
         for (Iterator<JsonNode> it = skipped.iterator(); it.hasNext(); ) {
             JsonNode m = it.next();
             if (wanted.test(m)) {
@@ -146,7 +146,7 @@ public final class WsClient implements Session.Listener.AutoDemanding, AutoClose
     }
 
     /** Everything received so far, without waiting. */
-    List<JsonNode> drain() {
+    public List<JsonNode> drain() {
         List<JsonNode> all = new ArrayList<>(skipped);
         skipped.clear();
         inbox.drainTo(all);
@@ -154,7 +154,7 @@ public final class WsClient implements Session.Listener.AutoDemanding, AutoClose
     }
 
     /** Sends a ping and waits for its pong: everything the server sent before is then in the inbox. */
-    List<JsonNode> sync() throws Exception {
+    public List<JsonNode> sync() throws Exception {
         send("ping");
         List<JsonNode> before = new ArrayList<>();
         while (true) {
@@ -172,14 +172,14 @@ public final class WsClient implements Session.Listener.AutoDemanding, AutoClose
         }
     }
 
-    int awaitClose() throws InterruptedException {
+    public int awaitClose() throws InterruptedException {
         if (!closedLatch.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new AssertionError("connection not closed within " + WAIT);
         }
         return closeCode;
     }
 
-    boolean isOpen() {
+    public boolean isOpen() {
         return closedLatch.getCount() > 0;
     }
 
@@ -191,7 +191,7 @@ public final class WsClient implements Session.Listener.AutoDemanding, AutoClose
     }
 
     /** Drops the connection without a close handshake, like a network loss. */
-    void drop() {
+    public void drop() {
         session.disconnect();
     }
 }
