@@ -41,7 +41,7 @@ class ExhaustionIT {
 
     @Test
     void silentSocketsAreReapedAndLegitimateClientsStillGetIn(@TempDir Path dir) throws Exception {
-        int silent = Figures.scale(1_000, 4_000);
+        int silent = Figures.scale(2_000, 6_000);
         Figures figures = Figures.of("phase5-exhaustion");
         WebSocketClient ws = new WebSocketClient();
         ws.start();
