@@ -95,7 +95,8 @@ final class ChaosClient implements LeanClient.Listener {
     /** Site id to the primary's session id, as this client last heard. */
     final Map<String, String> control = new HashMap<>();
     final List<String[]> offlines = new ArrayList<>();
-    final List<String> controlPrimaries = new ArrayList<>();
+    /** Every control message heard, per site: the primary's session id, "" for none. */
+    final Map<String, List<String>> controlSeen = new HashMap<>();
     final Map<String, Integer> errors = new HashMap<>();
     long duplicates;
     long outOfOrder;
@@ -186,7 +187,8 @@ final class ChaosClient implements LeanClient.Listener {
             case "control" -> {
                 String primary = m.path("primary").isNull() ? null : m.path("primary").asText();
                 control.put(m.path("site").asText(), primary);
-                controlPrimaries.add(primary == null ? "" : primary);
+                controlSeen.computeIfAbsent(m.path("site").asText(), k -> new ArrayList<>())
+                        .add(primary == null ? "" : primary);
             }
             case "error" -> errors.merge(m.path("code").asText(), 1, Integer::sum);
             default -> { }

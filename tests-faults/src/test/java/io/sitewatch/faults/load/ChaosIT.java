@@ -126,7 +126,7 @@ class ChaosIT {
             traffic.cancel(false);
             Thread.sleep(2 * IN_FLIGHT_MS);
 
-            Verdict v = judge(clients, app.appliance.core().controls());
+            Verdict v = judge(clients, app.appliance.core().controls(), controlHistory(app));
             int faults = injected.values().stream().mapToInt(Integer::intValue).sum();
             figures.put("seed", seed).put("clients", clients.size()).put("faultsInjected", faults).put("byKind", injected)
                     .put("connections", proxies.stream().mapToLong(p -> p.accepted.get()).sum())
@@ -137,6 +137,7 @@ class ChaosIT {
                     .put("inFlightAtBreak", v.atRisk).put("toEndedSessions", v.expired)
                     .put("falseOffline", v.falseOffline).put("trueOffline", v.trueOffline)
                     .put("controlMessages", v.controlMessages).put("controlViewsWrong", v.controlMismatches)
+                    .put("controlHeardOutOfOrder", v.controlOutOfOrder)
                     .put("resumeRefusedInside", sum(clients, c -> c.resumeRefusedInside))
                     .put("resumedAfterWindow", sum(clients, c -> c.resumedAfterWindow))
                     .put("unexpectedCloses", sum(clients, c -> c.unexpectedCloses)).put("errors", v.errors).report();
@@ -151,6 +152,8 @@ class ChaosIT {
             assertThat(v.controlMismatches).as("clients whose view of control is not the server's: %s",
                     v.controlDetail).isZero();
             assertThat(v.strangePrimaries).as("control naming a session that is no operator's").isZero();
+            assertThat(v.controlOutOfOrder).as("control heard out of the server's order: %s", v.controlDetail)
+                    .isZero();
             assertThat(sum(clients, c -> c.resumeRefusedInside)).as("resumes refused inside the window").isZero();
             assertThat(sum(clients, c -> c.resumedAfterWindow)).as("old session back after the window").isZero();
             assertThat(v.errors.keySet()).as("errors other than unknown-peer").isSubsetOf(Set.of("unknown-peer"));
@@ -217,6 +220,7 @@ class ChaosIT {
         long controlMessages;
         long controlMismatches;
         long strangePrimaries;
+        long controlOutOfOrder;
         long outsideRenewals;
         final Map<String, Integer> errors = new TreeMap<>();
         final List<String> lostDetail = new ArrayList<>();
@@ -224,7 +228,52 @@ class ChaosIT {
         final List<String> controlDetail = new ArrayList<>();
     }
 
-    private static Verdict judge(List<ChaosClient> clients, List<ControlView> serverControl) {
+    /**
+     * Every change of control as the server made it, per site, from its event log ("" = no primary,
+     * the state before the first claim): the order every client's control messages must follow.
+     */
+    private static Map<String, List<String>> controlHistory(TestAppliance app) throws Exception {
+        Map<String, List<String>> history = new HashMap<>();
+        org.eclipse.jetty.client.HttpClient http = new org.eclipse.jetty.client.HttpClient();
+        http.start();
+        try {
+            long after = 0;
+            while (true) {
+                var page = LeanClient.JSON.readTree(http.newRequest("http://localhost/v1/events?limit=10000&after=" + after)
+                        .transport(new org.eclipse.jetty.io.Transport.TCPUnix(app.appliance.adminSocket())).send()
+                        .getContent());
+                if (page.isEmpty()) {
+                    return history;
+                }
+                for (var event : page) {
+                    after = event.get("seq").asLong();
+                    if ("control".equals(event.path("kind").asText())) {
+                        history.computeIfAbsent(event.get("peer").asText(), k -> new ArrayList<>(List.of("")))
+                                .add(event.path("session").isNull() ? "" : event.path("session").asText());
+                    }
+                }
+            }
+        } finally {
+            http.stop();
+        }
+    }
+
+    /** Whether {@code seen} follows {@code history} in order (repeats of the current state allowed). */
+    static boolean follows(List<String> seen, List<String> history) {
+        int j = 0;
+        for (String s : seen) {
+            while (j < history.size() && !history.get(j).equals(s)) {
+                j++;
+            }
+            if (j == history.size()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Verdict judge(List<ChaosClient> clients, List<ControlView> serverControl,
+                                 Map<String, List<String>> history) {
         Verdict v = new Verdict();
         Map<String, ChaosClient> owner = new HashMap<>();
         Set<String> finalSessions = new HashSet<>();
@@ -277,9 +326,16 @@ class ChaosIT {
                 v.received += c.received;
                 v.duplicates += c.duplicates;
                 v.outOfOrder += c.outOfOrder;
-                v.controlMessages += c.controlPrimaries.size();
-                v.strangePrimaries += c.controlPrimaries.stream()
-                        .filter(p -> !p.isEmpty() && !operatorSessions.contains(p)).count();
+                for (Map.Entry<String, List<String>> seen : c.controlSeen.entrySet()) {
+                    v.controlMessages += seen.getValue().size();
+                    v.strangePrimaries += seen.getValue().stream()
+                            .filter(p -> !p.isEmpty() && !operatorSessions.contains(p)).count();
+                    if (!follows(seen.getValue(), history.getOrDefault(seen.getKey(), List.of("")))) {
+                        v.controlOutOfOrder++;
+                        v.controlDetail.add(c.name + " heard control of " + seen.getKey() + " in an order the"
+                                + " server never had it");
+                    }
+                }
                 for (String[] offline : c.offlines) {
                     String session = offline[0];
                     long at = Long.parseLong(offline[1]);
