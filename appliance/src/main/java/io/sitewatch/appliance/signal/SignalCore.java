@@ -116,13 +116,23 @@ public final class SignalCore {
         pending.put(link, clock.millis());
     }
 
+    /**
+     * Rate limit first, parse after: a flood's dropped frames cost a lookup and never a JSON parse,
+     * and frames from a link that was refused or replaced are not parsed at all (protocol.md, Rate limit).
+     */
     public void message(Link link, String frame) {
+        Session session;
+        synchronized (this) {
+            session = byLink.get(link);
+            if (session == null ? !pending.containsKey(link) : !admit(session)) {
+                return;
+            }
+        }
         Decoded decoded = codec.decode(frame);
         synchronized (this) {
-            Session session = byLink.get(link);
             if (session == null) {
                 beforeWelcome(link, decoded);
-            } else if (admit(session)) {
+            } else if (byLink.get(link) == session) {
                 dispatch(session, decoded);
             }
         }
