@@ -83,6 +83,8 @@ class DiskIT {
                 assertThat(answer).startsWith("HTTP/1.1 507").contains("\"disk-full\"");
             }
             figures.add("refused507", 1);
+            // The refused upload's half-written file is gone: fill that room too.
+            disk.fill(disk.dir().resolve("filler-3"));
             // The threshold answers every later upload at once; the first refusal logged the event.
             for (int i = 0; i < 3; i++) {
                 HttpResponse<String> r = put(app, site, rec, 6 + i, body(6 + i, 2000));
@@ -91,20 +93,40 @@ class DiskIT {
                 figures.add("refused507", 1);
             }
             // Sessions, events and a login all want database pages now.
-            for (int i = 0; i < Figures.scale(40, 400); i++) {
+            int sessions = Figures.scale(40, 400);
+            for (int i = 0; i < sessions; i++) {
                 assertSignalingWorks(app, site, operator);
             }
             assertStoredIntact(app, data, operator, rec, stored);
-            figures.put("loginWhileFull", login(app, "disk-op", "password-disk-op"))
-                    .put("eventsDroppedWhileFull", status(app).path("eventsDropped").asLong());
+            // An admin change the database cannot hold: refused whole, with the reason, nothing half-done.
+            try (AdminSocket admin = new AdminSocket(app.appliance.adminSocket())) {
+                StringBuilder many = new StringBuilder("[");
+                for (int i = 0; i < 3000; i++) {
+                    many.append(i == 0 ? "" : ",").append("{\"id\":\"bulk-").append(i)
+                            .append("\",\"name\":\"Bulk site ").append(i).append(", a name long enough to need room\"}");
+                }
+                var imported = admin.send("POST", "/v1/sites/import", many.append("]").toString());
+                assertThat(imported.getStatus()).as(imported.getContentAsString()).isEqualTo(507);
+                assertThat(imported.getContentAsString()).contains("\"disk-full\"");
+                assertThat(admin.get("/v1/sites").toString()).doesNotContain("bulk-");
+            }
+            int login = login(app, "disk-op", "password-disk-op");
+            assertThat(login).as("a login needs a token row: done, or refused as disk-full").isIn(200, 507);
+            figures.put("adminImportWhileFull", 507).put("loginWhileFull", login);
 
             Files.delete(filler);
             Files.delete(disk.dir().resolve("filler-2"));
+            Files.delete(disk.dir().resolve("filler-3"));
             assertThat(put(app, site, rec, 5, big).statusCode()).isEqualTo(201);
             stored.put(5, big);
             List<String> kinds = eventKinds(app);
             assertThat(kinds.stream().filter("recording-disk-full"::equals)).hasSize(1);
             assertThat(kinds.stream().filter("recording-disk-ok"::equals)).hasSize(1);
+            // Every session opened while the disk was full is in the event log now: none was dropped.
+            assertThat(kinds.stream().filter("session-open"::equals).count()).isGreaterThanOrEqualTo(2L * sessions);
+            long dropped = status(app).path("eventsDropped").asLong();
+            figures.put("eventsDropped", dropped);
+            assertThat(dropped).isZero();
             assertStoredIntact(app, data, operator, rec, stored);
         }
         StoreCheck.Result after = new StoreCheck(data).run();
