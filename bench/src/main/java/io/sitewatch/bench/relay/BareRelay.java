@@ -58,7 +58,8 @@ public final class BareRelay {
         return server;
     }
 
-    private final class Relay implements Session.Listener.AutoDemanding {
+    /** Public: Jetty binds listener methods through method handles. */
+    public final class Relay implements Session.Listener.AutoDemanding {
         private Session session;
         private String id;
 
