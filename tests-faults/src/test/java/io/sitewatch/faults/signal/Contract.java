@@ -314,7 +314,10 @@ final class Contract {
             }
         }
         for (Map.Entry<String, Object> fact : expected.facts().entrySet()) {
-            com.fasterxml.jackson.databind.JsonNode value = got.get(fact.getKey());
+            com.fasterxml.jackson.databind.JsonNode value = got;
+            for (String step : fact.getKey().split("\\.")) {
+                value = value == null ? null : value.get(step);
+            }
             Object want = fact.getValue();
             if (want instanceof List<?> ids) {
                 List<String> gotIds = new ArrayList<>();
