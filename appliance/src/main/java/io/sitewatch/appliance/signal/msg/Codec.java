@@ -28,7 +28,8 @@ import java.util.Set;
 /**
  * Turns frames into {@link Inbound} records and {@link Outbound} records into frames.
  * Decoding is strict (protocol.md, Clarifications, Limits): duplicate keys, content after the
- * object, nesting deeper than 32 levels, lone surrogates and scalar coercions are bad messages.
+ * object, nesting deeper than 32 levels, numbers of over 1000 digits, names of over 50 000 characters, lone
+ * surrogates and scalar coercions are bad messages.
  */
 public final class Codec {
 
@@ -40,6 +41,12 @@ public final class Codec {
     public static final Set<String> RELAYED_TYPES = Set.of("offer", "answer", "candidate", "bye");
 
     private static final int MAX_NESTING = 32;
+    /**
+     * Digits in one number (fraction and exponent included, an integer part of just 0 not, as Jackson counts):
+     * more makes parsing slow for nothing (protocol.md, Clarifications, Limits).
+     */
+    private static final int MAX_NUMBER_DIGITS = 1000;
+    private static final int MAX_NAME_LENGTH = 50_000;
 
     private final ObjectMapper mapper;
     private final ObjectReader treeReader;
@@ -55,7 +62,8 @@ public final class Codec {
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .build();
         mapper.getFactory().setStreamReadConstraints(
-                StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING).build());
+                StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING).maxNumberLength(MAX_NUMBER_DIGITS)
+                        .maxNameLength(MAX_NAME_LENGTH).build());
         mapper.coercionConfigFor(LogicalType.Textual)
                 .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
                 .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)

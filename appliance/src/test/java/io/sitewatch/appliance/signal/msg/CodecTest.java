@@ -51,6 +51,17 @@ class CodecTest {
     }
 
     @Test
+    void numbersOfOver1000DigitsAndNamesOfOver50000CharactersAreNotJson() {
+        ok("{\"type\":\"ping\",\"x\":-1" + "0".repeat(999) + ",\"y\":1." + "0".repeat(999) + "}");
+        badWithoutRef("{\"type\":\"ping\",\"x\":1" + "0".repeat(1000) + "}");
+        badWithoutRef("{\"type\":\"ping\",\"x\":1." + "0".repeat(1000) + "}");
+        ok("{\"type\":\"ping\",\"x\":-0." + "0".repeat(1000) + "}");
+        badWithoutRef("{\"type\":\"ping\",\"x\":1." + "0".repeat(998) + "e10}");
+        ok("{\"type\":\"ping\",\"" + "k".repeat(50_000) + "\":1}");
+        badWithoutRef("{\"type\":\"ping\",\"" + "k".repeat(50_001) + "\":1}");
+    }
+
+    @Test
     void stampAddsFromAndKeepsEverythingElseAsWritten() throws Exception {
         String frame = " {\"type\":\"candidate\", \"to\":\"b\",\"candidate\":{\"n\":1e400,\"m\":1.10,\"k\":-0,"
                 + "\"s\":\"\\u0041\\/\\ud83d\\ude00\"}}";
