@@ -468,6 +468,11 @@ public final class SignalCore {
             send(session, controlOf(identity.id()));
         }
         flushBacklog(session);
+        if (session.isOperator()) {
+            // A control change may have been in the connection that broke: the current holder of each
+            // watched site comes last, so nothing stale outlives the resume (docs/protocol.md, Additions).
+            session.watching.forEach(site -> send(session, controlOf(site)));
+        }
         journal.save(session.record());
         observer.event(new SignalObserver.Event("session-resume", session.id, null,
                 session + " from " + session.remote, session.facts()));

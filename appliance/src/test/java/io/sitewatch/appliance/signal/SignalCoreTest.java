@@ -598,6 +598,25 @@ class SignalCoreTest {
         }
 
         @Test
+        void operatorResumingGetsTheCurrentControlOfEveryWatchedSiteAfterItsBacklog() {
+            f.client(f.site("w1"));
+            f.client(f.site("w2"));
+            Client ann = f.client(f.operator("ann"));
+            Client bob = f.client(f.operator("bob"));
+            ann.send("watch", "sites", List.of("w1", "w2"));
+            bob.send("watch", "sites", List.of("w1", "w2"));
+            ann.send("claim", "site", "w1");
+            bob.send("claim", "site", "w1"); // this control may be lost in ann's breaking connection
+            ann.close(1006);
+            bob.send("claim", "site", "w2"); // releases w1; both queued for ann while she is away
+            Client back = f.new Client().connect().hello("op-token:ann", ann.resumeToken);
+            assertThat(back.sessionId).isEqualTo(ann.sessionId);
+            List<JsonNode> controls = back.drain("control");
+            assertThat(controls).extracting(c -> c.get("site").asText() + "=" + c.get("primary").asText(null))
+                    .containsExactly("w1=null", "w2=" + bob.sessionId, "w1=null", "w2=" + bob.sessionId);
+        }
+
+        @Test
         void resumeAfterWindowGivesNewSession() {
             Client site = f.client(f.site("w1"));
             Client op = f.client(f.operator("ann"));
