@@ -73,6 +73,11 @@ public final class SignalCore {
     private final Rooms rooms = new Rooms();
     /** Capacities of rooms that have their own (config, or defined by the admin). */
     private final Map<String, Integer> capacities = new HashMap<>();
+    /** The relay the current {@link #message} allowed, sent once the monitor is released. */
+    private Relay pendingRelay;
+
+    /** A relayed frame's target, the connection it had when the relay was allowed, and the sender. */
+    private record Relay(Session target, Link link, ObjectNode raw, String from) {}
 
     public SignalCore(SignalSettings settings, Credentials credentials, SiteDirectory sites, SessionJournal journal,
                       ClientSettings clientSettings, SignalObserver observer, Clock clock) {
@@ -116,8 +121,13 @@ public final class SignalCore {
         pending.put(link, clock.millis());
     }
 
+    /**
+     * One frame from a connection. Parsing, and for a relay the {@code from} stamp and the send,
+     * happen outside the monitor: it is held only for the rate limit, lookups and permission checks.
+     */
     public void message(Link link, String frame) {
         Decoded decoded = codec.decode(frame);
+        Relay relay;
         synchronized (this) {
             Session session = byLink.get(link);
             if (session == null) {
@@ -125,6 +135,11 @@ public final class SignalCore {
             } else if (admit(session)) {
                 dispatch(session, decoded);
             }
+            relay = pendingRelay;
+            pendingRelay = null;
+        }
+        if (relay != null) {
+            forward(relay, codec.stamp(frame, relay.raw(), relay.from()));
         }
     }
 
@@ -594,13 +609,37 @@ public final class SignalCore {
         send(session, new Outbound.Pong());
     }
 
-    /** Offer, answer, candidate and bye (protocol.md, Addressing and relay). */
+    /**
+     * Offer, answer, candidate and bye (protocol.md, Addressing and relay): once the sender may
+     * reach the target, {@link #message} stamps and sends the frame after releasing the monitor.
+     */
     private void relay(Session session, Inbound.Relayed message, ObjectNode raw) {
         String type = raw.get("type").textValue();
         Session target = reachable(session, message.to(), type);
         if (target != null) {
-            deliver(target, codec.stamp(raw, session.id));
+            pendingRelay = new Relay(target, target.link, raw, session.id);
             observer.relayed(type);
+        }
+    }
+
+    /**
+     * Sends a relayed frame to the connection its target had when the relay was allowed: as if
+     * sent then, before anything that happened since. A target between connections gets it in
+     * its backlog; a full outbox drops the target's connection as {@link #deliver} does.
+     */
+    private void forward(Relay relay, String frame) {
+        if (relay.link() != null && relay.link().send(frame)) {
+            return;
+        }
+        synchronized (this) {
+            Session target = relay.target();
+            if (relay.link() == null) {
+                if (sessions.get(target.id) == target) {
+                    deliver(target, frame);
+                }
+            } else if (target.link == relay.link()) {
+                dropSlow(target);
+            }
         }
     }
 
@@ -934,11 +973,15 @@ public final class SignalCore {
             }
             session.backlog.add(frame);
         } else if (!session.link.send(frame)) {
-            observer.queueDropped();
-            Link slow = session.link;
-            detach(session, "outbox full: the client reads too slowly");
-            slow.close(CloseCode.SLOW_CONSUMER.code(), "too slow");
+            dropSlow(session);
         }
+    }
+
+    private void dropSlow(Session session) {
+        observer.queueDropped();
+        Link slow = session.link;
+        detach(session, "outbox full: the client reads too slowly");
+        slow.close(CloseCode.SLOW_CONSUMER.code(), "too slow");
     }
 
     // ---- tokens ----

@@ -1,6 +1,5 @@
 package io.sitewatch.bench.jmh;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sitewatch.appliance.signal.msg.Codec;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -46,11 +45,6 @@ public class CodecBench {
     @Benchmark
     public String decodeAndStamp() {
         Codec.Decoded.Ok ok = (Codec.Decoded.Ok) codec.decode(frame);
-        return stamp(ok);
-    }
-
-    private String stamp(Codec.Decoded.Ok ok) {
-        ObjectNode raw = ok.raw();
-        return codec.stamp(raw, FROM);
+        return codec.stamp(frame, ok.raw(), FROM);
     }
 }

@@ -104,14 +104,38 @@ public final class Codec {
         }
     }
 
-    /** The received object with {@code from} set to the sender: any client-sent {@code from} is overwritten. */
-    public String stamp(ObjectNode raw, String from) {
+    /**
+     * The received object with {@code from} set to the sender (protocol.md, Addressing and relay).
+     * Usually the field is spliced in before the frame's closing brace: every other byte goes out
+     * as it came in, and the frame is not serialized again. A client-sent {@code from} is
+     * overwritten, by re-serializing that (unusual) object.
+     *
+     * @param frame the frame as received, which decoded to {@code raw}
+     */
+    public String stamp(String frame, ObjectNode raw, String from) {
+        if (!raw.has("from") && isPlainId(from)) {
+            int close = frame.lastIndexOf('}');
+            return new StringBuilder(frame.length() + from.length() + 10)
+                    .append(frame, 0, close).append(",\"from\":\"").append(from).append('"')
+                    .append(frame, close, frame.length()).toString();
+        }
         raw.put("from", from);
         try {
             return mapper.writeValueAsString(raw);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot encode relayed message", e);
         }
+    }
+
+    /** Session ids are base64url: nothing in them needs escaping in a JSON string. */
+    private static boolean isPlainId(String id) {
+        for (int i = 0; i < id.length(); i++) {
+            char c = id.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Mapper with the same strict settings, for JSON built outside messages (stats, ICE servers). */
