@@ -377,6 +377,11 @@ class SignalCoreTest {
             assertThat(site.error().get("ref").asText()).isEqualTo("claim");
             site.send("join-room", "room", "x");
             assertThat(site.error().get("ref").asText()).isEqualTo("join-room");
+            site.send("release", "site", "w1");
+            assertThat(site.error().get("ref").asText()).isEqualTo("release");
+            site.send("leave-room", "room", "x");
+            assertThat(site.error().get("code").asText()).isEqualTo("forbidden");
+            assertThat(site.error().get("ref").asText()).isEqualTo("leave-room");
         }
 
         @Test
@@ -487,6 +492,24 @@ class SignalCoreTest {
                 assertThat(e.kind()).isEqualTo("link-stats");
                 assertThat(((JsonNode) e.data().get("stats")).get("kbpsIn").asInt()).isEqualTo(800);
             });
+        }
+
+        @Test
+        void nonFiniteStatsAreNotKept() {
+            Client site = f.client(f.site("w1"));
+            Client op = f.client(f.operator("ann"));
+            Client other = f.client(f.operator("bob"));
+            op.send("watch", "sites", List.of("w1"));
+            other.drain();
+            op.sendRaw("{\"type\":\"status\",\"peer\":\"" + site.sessionId + "\",\"state\":\"connected\","
+                    + "\"stats\":{\"rttMs\":1e400,\"kbpsOut\":-1e400,\"kbpsIn\":12.5,\"fps\":1e308}}");
+            JsonNode stats = other.drain("presence").get(0).get("peer").get("state").get("stats");
+            assertThat(stats.has("rttMs")).isFalse();
+            assertThat(stats.has("kbpsOut")).isFalse();
+            assertThat(stats.get("kbpsIn").asDouble()).isEqualTo(12.5);
+            assertThat(stats.get("fps").asDouble()).isEqualTo(1e308);
+            assertThat(f.core.links()).singleElement()
+                    .satisfies(l -> assertThat(l.stats().toString()).doesNotContain("Infinity"));
         }
 
         @Test
