@@ -39,13 +39,13 @@ class FloodIT {
     private static final int BASELINE = 0;
     private static final int FLOOD = 1;
     private static final int STALL = 2;
-    private static final long WINDOW_MS = 500;
+    private static final long WINDOW_MS = 250;
     /** Differences under this many milliseconds are scheduling noise on a shared machine, not a slowdown. */
     private static final double NOISE_MS = 5.0;
 
     @Test
     void floodAndSlowConsumersLeaveVictimsAlone(@TempDir Path dir) throws Exception {
-        int floodWindows = Figures.scale(8, 40);
+        int floodWindows = Figures.scale(16, 80);
         int slowConsumers = Figures.scale(2, 10);
         Figures figures = Figures.of("phase4-flood");
         WebSocketClient ws = new WebSocketClient();
