@@ -229,20 +229,25 @@ final class ChaosClient implements LeanClient.Listener {
 
     /** One numbered candidate to every peer session known, if connected. */
     synchronized void sendRound() {
-        if (conn == null) {
+        LeanClient c = conn; // a send may report the connection closed (and clear conn) on this very thread
+        if (c == null) {
             return;
         }
-        for (Map.Entry<String, String> peer : peers.entrySet()) {
+        for (Map.Entry<String, String> peer : List.copyOf(peers.entrySet())) {
+            if (conn != c) {
+                return; // closed by the previous send: a real client would stop here too
+            }
             Stream stream = out.computeIfAbsent(peer.getValue(), s -> new Stream(peer.getKey(), s));
             stream.sentAt.add(System.currentTimeMillis());
-            conn.send("{\"type\":\"candidate\",\"to\":\"" + stream.session + "\",\"candidate\":" + PairTraffic.CANDIDATE
+            c.send("{\"type\":\"candidate\",\"to\":\"" + stream.session + "\",\"candidate\":" + PairTraffic.CANDIDATE
                     + ",\"src\":\"" + name + "\",\"dst\":\"" + stream.session + "\",\"seq\":" + stream.sentAt.size() + "}");
         }
     }
 
     synchronized void claim(String siteId) {
-        if (conn != null && !site) {
-            conn.send("{\"type\":\"claim\",\"site\":\"" + siteId + "\"}");
+        LeanClient c = conn;
+        if (c != null && !site) {
+            c.send("{\"type\":\"claim\",\"site\":\"" + siteId + "\"}");
         }
     }
 

@@ -141,6 +141,7 @@ class ChaosIT {
                     .put("resumeRefusedInside", sum(clients, c -> c.resumeRefusedInside))
                     .put("resumedAfterWindow", sum(clients, c -> c.resumedAfterWindow))
                     .put("unexpectedCloses", sum(clients, c -> c.unexpectedCloses)).put("errors", v.errors).report();
+            v.lostDetail.forEach(lost -> System.out.println("[faults] phase6-chaos lost: " + lost));
 
             assertThat(HARNESS_FAILURE.get()).as("the test's own traffic and claims ran").isNull();
             assertThat(faults).as("faults injected").isGreaterThanOrEqualTo(Figures.scale(100, 1_000));

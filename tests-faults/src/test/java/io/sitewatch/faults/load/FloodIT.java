@@ -107,6 +107,7 @@ class FloodIT {
                     .put("attackerRatePerSecond", floodStarted * 1000 / Math.max(1, floodMs))
                     .put("attackerSessions", attacker.sessions.get())
                     .put("attackerRateLimitedErrors", attacker.rateLimited.get())
+                    .put("attackerOtherErrors", attacker.otherErrors.get())
                     .put("attackerClosed4008", attacker.closes(4008))
                     .put("slowConsumers", slow.size())
                     .put("slowConsumerDroppedAfterMaxMs", slow.stream().mapToLong(s -> s.dropped.join()).max().orElse(-1))
