@@ -53,6 +53,7 @@ class MalformedCorpusIT {
     final List<WsClient> clients = new ArrayList<>();
     final Figures figures = Figures.of("phase1-malformed");
     final Map<String, Long> answers = new TreeMap<>();
+    final Map<String, Long> byType = new TreeMap<>();
     LogWatch log;
 
     @BeforeEach
@@ -123,6 +124,8 @@ class MalformedCorpusIT {
         annc.send("join-room", "room", "r1");
         bobc.send("join-room", "room", "r1");
         annc.send("status", "peer", s1.sessionId, "state", "connected");
+        annc.sync();
+        bobc.sync(); // s1 may report about ann only once ann watches it: another connection, another thread
         s1c.send("status", "peer", ann.sessionId, "state", "connected");
         ann.watching.add("s1");
         bob.watching.add("s1");
@@ -134,7 +137,7 @@ class MalformedCorpusIT {
         // Senders first: once their pongs are back, everything they caused is in the others' outboxes.
         for (WsClient c : List.of(annc, bobc, s1c, s2c, catc)) {
             c.sync();
-            c.drain();
+            assertThat(c.drain()).as("setup without errors").noneMatch(m -> m.path("type").asText().equals("error"));
             c.takeTexts();
         }
 
@@ -142,7 +145,7 @@ class MalformedCorpusIT {
                 cat.sessionId, offline, "s2", "s9", "nosuch", "r1", "lobby", "AAAAAAAAAAAAAAAAAAAAAA",
                 s1.sessionId.toUpperCase(), "ann", "bob");
         Map<Peer, WsClient> clientOf = Map.of(s1, s1c, ann, annc, bob, bobc);
-        int perType = Figures.scale(150, 1500);
+        int perType = Figures.scale(500, 5000); // per sender: 1000 (10 000) per type
         Random order = new Random(SEED);
         for (Peer sender : List.of(ann, s1)) {
             Mutations mutations = new Mutations(SEED ^ sender.id.hashCode(), targets);
@@ -170,6 +173,7 @@ class MalformedCorpusIT {
 
         List<String> problems = log.report(figures);
         answers.forEach(figures::put);
+        figures.put("triedByType", byType.toString().replace(" ", ""));
         figures.put("seconds", (System.nanoTime() - started) / 1_000_000_000.0).report();
         assertThat(problems).as("unhandled exceptions in the appliance log").isEmpty();
     }
@@ -206,6 +210,7 @@ class MalformedCorpusIT {
                 client.sendRaw(c.frame());
                 sent.add(c);
                 figures.add("tried", 1);
+                byType.merge(c.of(), 1L, Long::sum);
                 expected.addAll(outcome.toSender());
                 outcome.toSender().forEach(e -> owners.add(c));
                 outcome.toSender().forEach(e -> answers.merge(e.code() == null ? e.type() : e.code(), 1L, Long::sum));
