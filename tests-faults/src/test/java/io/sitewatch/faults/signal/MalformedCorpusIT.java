@@ -91,6 +91,7 @@ class MalformedCorpusIT {
     @Test
     void everyMutatedMessageGetsTheContractsAnswer() throws Exception {
         long started = System.nanoTime();
+        figures.put("seed", SEED); // -Dfaults.seed=N replays a run
         String opToken = Secrets.issued(app.operator("eve", Set.of("g9")));
         String siteToken = Secrets.issued(app.site("s9", "g9"));
         beforeWelcome(opToken, siteToken);
@@ -127,6 +128,7 @@ class MalformedCorpusIT {
         annc.sync();
         bobc.sync(); // s1 may report about ann only once ann watches it: another connection, another thread
         s1c.send("status", "peer", ann.sessionId, "state", "connected");
+        s1c.sync(); // now its presence update is in ann's and bob's outboxes, before their pongs below
         ann.watching.add("s1");
         bob.watching.add("s1");
         world.primary.put("s1", ann);
@@ -134,7 +136,6 @@ class MalformedCorpusIT {
         bob.rooms.add("r1");
         ann.links.put(s1.sessionId, "connected");
         s1.links.put(ann.sessionId, "connected");
-        // Senders first: once their pongs are back, everything they caused is in the others' outboxes.
         for (WsClient c : List.of(annc, bobc, s1c, s2c, catc)) {
             c.sync();
             assertThat(c.drain()).as("setup without errors").noneMatch(m -> m.path("type").asText().equals("error"));
