@@ -87,11 +87,11 @@ class AuthorizationMatrixIT {
 
     String site(String id, String group) {
         world.sites.put(id, group);
-        return Secrets.issued(app.site(id, group));
+        return Provision.site(app, id, group);
     }
 
     String operator(String name, Set<String> groups) {
-        return Secrets.issued(app.operator(name, groups));
+        return Provision.operator(app, name, groups);
     }
 
     @Test

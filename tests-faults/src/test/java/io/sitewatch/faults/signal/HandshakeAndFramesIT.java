@@ -7,7 +7,6 @@ import io.sitewatch.appliance.it.TestAppliance;
 import io.sitewatch.appliance.it.WsClient;
 import io.sitewatch.faults.Figures;
 import io.sitewatch.faults.LogWatch;
-import io.sitewatch.faults.Secrets;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -73,7 +72,7 @@ class HandshakeAndFramesIT {
     @Test
     void handshakesAndFramesGetTheContractsCodesAndBombsLeaveTheHeapAlone() throws Exception {
         long started = System.nanoTime();
-        String siteToken = Secrets.issued(app.site("s9", "g9"));
+        String siteToken = Provision.site(app, "s9", "g9");
         origins();
         brokenUpgrades();
         frames(siteToken);

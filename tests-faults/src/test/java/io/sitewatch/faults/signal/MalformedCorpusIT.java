@@ -92,8 +92,8 @@ class MalformedCorpusIT {
     void everyMutatedMessageGetsTheContractsAnswer() throws Exception {
         long started = System.nanoTime();
         figures.put("seed", SEED); // -Dfaults.seed=N replays a run
-        String opToken = Secrets.issued(app.operator("eve", Set.of("g9")));
-        String siteToken = Secrets.issued(app.site("s9", "g9"));
+        String opToken = Provision.operator(app, "eve", Set.of("g9"));
+        String siteToken = Provision.site(app, "s9", "g9");
         beforeWelcome(opToken, siteToken);
         invalidUtf8(siteToken);
 
@@ -106,14 +106,14 @@ class MalformedCorpusIT {
         Peer ann = Peer.operator("ann", Set.of("g1"));
         Peer bob = Peer.operator("bob", Set.of("g1"));
         Peer cat = Peer.operator("cat", Set.of("g2"));
-        WsClient s1c = join(Secrets.issued(app.site("s1", "g1")), s1);
-        WsClient s2c = join(Secrets.issued(app.site("s2", "g2")), s2);
-        String annToken = Secrets.issued(app.operator("ann", Set.of("g1")));
+        WsClient s1c = join(Provision.site(app, "s1", "g1"), s1);
+        WsClient s2c = join(Provision.site(app, "s2", "g2"), s2);
+        String annToken = Provision.operator(app, "ann", Set.of("g1"));
         WsClient annc = join(annToken, ann);
-        WsClient bobc = join(Secrets.issued(app.operator("bob", Set.of("g1"))), bob);
-        WsClient catc = join(Secrets.issued(app.operator("cat", Set.of("g2"))), cat);
+        WsClient bobc = join(Provision.operator(app, "bob", Set.of("g1")), bob);
+        WsClient catc = join(Provision.operator(app, "cat", Set.of("g2")), cat);
         WsClient gone = connect();
-        gone.hello(Secrets.issued(app.operator("dan", Set.of("g1"))));
+        gone.hello(Provision.operator(app, "dan", Set.of("g1")));
         String offline = gone.sessionId;
         gone.close();
         gone.awaitClose();
