@@ -114,7 +114,7 @@ class CrashIT {
         uploaders.forEach(u -> background(() -> upload(u)));
         background(() -> churn(tokens.get("crash-churn")));
 
-        List<Kill> plan = plan(Figures.scale(10, 120));
+        List<Kill> plan = plan(Figures.scale(8, 120));
         for (Kill kill : plan) {
             List<Thread> drivers = operators.stream().map(op -> background(() -> drive(op, sites))).toList();
             Thread.sleep(300 + random.nextInt(2200));
