@@ -316,7 +316,8 @@ public final class Appliance implements AutoCloseable {
                 admin.socket().toString(), core.sessionCounts(), registry.sites().size(), registry.operators().size(),
                 dropped, figures.usedBytes(), figures.freeBytes(), figures.totalBytes(),
                 standby == null ? null : standby.state().primary(), standby == null ? null : standby.state().lastSync(),
-                standby == null ? null : standby.state().lastError());
+                standby == null ? null : standby.state().lastError(), ProcessFigures.cpuSeconds(),
+                ProcessFigures.rssBytes());
     }
 
     private Optional<CaCertificate> caCertificate() {

@@ -46,7 +46,7 @@ public final class SignalCore {
 
     @FunctionalInterface
     private interface Handler<T extends Inbound> {
-        void handle(Session session, T message, ObjectNode raw);
+        void handle(Session session, T message, Decoded.Ok decoded);
     }
 
     private final SignalSettings settings;
@@ -100,7 +100,7 @@ public final class SignalCore {
     }
 
     private <T extends Inbound> void on(Class<T> type, Handler<T> handler) {
-        if (handlers.put(type, (s, m, raw) -> handler.handle(s, type.cast(m), raw)) != null) {
+        if (handlers.put(type, (s, m, ok) -> handler.handle(s, type.cast(m), ok)) != null) {
             throw new IllegalStateException("two handlers for " + type.getSimpleName());
         }
     }
@@ -116,13 +116,23 @@ public final class SignalCore {
         pending.put(link, clock.millis());
     }
 
+    /**
+     * Rate limit first, parse after: a flood's dropped frames cost a lookup and never a JSON parse,
+     * and frames from a link that was refused or replaced are not parsed at all (protocol.md, Rate limit).
+     */
     public void message(Link link, String frame) {
+        Session session;
+        synchronized (this) {
+            session = byLink.get(link);
+            if (session == null ? !pending.containsKey(link) : !admit(session)) {
+                return;
+            }
+        }
         Decoded decoded = codec.decode(frame);
         synchronized (this) {
-            Session session = byLink.get(link);
             if (session == null) {
                 beforeWelcome(link, decoded);
-            } else if (admit(session)) {
+            } else if (byLink.get(link) == session) {
                 dispatch(session, decoded);
             }
         }
@@ -458,6 +468,11 @@ public final class SignalCore {
             send(session, controlOf(identity.id()));
         }
         flushBacklog(session);
+        if (session.isOperator()) {
+            // A control change may have been in the connection that broke: the current holder of each
+            // watched site comes last, so nothing stale outlives the resume (docs/protocol.md, Additions).
+            session.watching.forEach(site -> send(session, controlOf(site)));
+        }
         journal.save(session.record());
         observer.event(new SignalObserver.Event("session-resume", session.id, null,
                 session + " from " + session.remote, session.facts()));
@@ -580,26 +595,26 @@ public final class SignalCore {
 
     private void dispatch(Session session, Decoded decoded) {
         if (decoded instanceof Decoded.Ok ok) {
-            handlers.get(ok.message().getClass()).handle(session, ok.message(), ok.raw());
+            handlers.get(ok.message().getClass()).handle(session, ok.message(), ok);
         } else if (decoded instanceof Decoded.Bad bad) {
             error(session, bad.code(), bad.ref(), bad.reason(), bad.ref() == null ? "?" : bad.ref());
         }
     }
 
-    private void helloAgain(Session session, Inbound.Hello hello, ObjectNode raw) {
+    private void helloAgain(Session session, Inbound.Hello hello, Decoded.Ok ok) {
         error(session, ErrorCode.BAD_MESSAGE, "hello", "already welcomed", "hello");
     }
 
-    private void ping(Session session, Inbound.Ping ping, ObjectNode raw) {
+    private void ping(Session session, Inbound.Ping ping, Decoded.Ok ok) {
         send(session, new Outbound.Pong());
     }
 
     /** Offer, answer, candidate and bye (protocol.md, Addressing and relay). */
-    private void relay(Session session, Inbound.Relayed message, ObjectNode raw) {
-        String type = raw.get("type").textValue();
+    private void relay(Session session, Inbound.Relayed message, Decoded.Ok ok) {
+        String type = ok.raw().get("type").textValue();
         Session target = reachable(session, message.to(), type);
         if (target != null) {
-            deliver(target, codec.stamp(raw, session.id));
+            deliver(target, codec.stamp(ok, session.id));
             observer.relayed(type);
         }
     }
@@ -637,7 +652,7 @@ public final class SignalCore {
         return from.isOperator() && to.isOperator() && rooms.share(from, to);
     }
 
-    private void watch(Session session, Inbound.Watch watch, ObjectNode raw) {
+    private void watch(Session session, Inbound.Watch watch, Decoded.Ok ok) {
         if (!operatorOnly(session, "watch")) {
             return;
         }
@@ -669,7 +684,7 @@ public final class SignalCore {
         watchChanged(session, before);
     }
 
-    private void unwatch(Session session, Inbound.Unwatch unwatch, ObjectNode raw) {
+    private void unwatch(Session session, Inbound.Unwatch unwatch, Decoded.Ok ok) {
         if (!operatorOnly(session, "unwatch")) {
             return;
         }
@@ -726,7 +741,7 @@ public final class SignalCore {
         }
     }
 
-    private void claim(Session session, Inbound.Claim claim, ObjectNode raw) {
+    private void claim(Session session, Inbound.Claim claim, Decoded.Ok ok) {
         if (!operatorOnly(session, "claim")) {
             return;
         }
@@ -752,7 +767,7 @@ public final class SignalCore {
                 controlFacts(site, session)));
     }
 
-    private void release(Session session, Inbound.Release release, ObjectNode raw) {
+    private void release(Session session, Inbound.Release release, Decoded.Ok ok) {
         if (operatorOnly(session, "release") && control.primaryOf(release.site()) == session) {
             releaseSite(release.site(), "released by " + session.identity.id());
         }
@@ -791,7 +806,7 @@ public final class SignalCore {
         return new Outbound.Control(site, primary == null ? null : primary.id);
     }
 
-    private void joinRoom(Session session, Inbound.JoinRoom join, ObjectNode raw) {
+    private void joinRoom(Session session, Inbound.JoinRoom join, Decoded.Ok ok) {
         String room = join.room();
         if (!operatorOnly(session, "join-room")) {
             return;
@@ -821,8 +836,8 @@ public final class SignalCore {
         send(session, new Outbound.Room(room, others));
     }
 
-    private void leaveRoom(Session session, Inbound.LeaveRoom leave, ObjectNode raw) {
-        if (session.rooms.containsKey(leave.room())) {
+    private void leaveRoom(Session session, Inbound.LeaveRoom leave, Decoded.Ok ok) {
+        if (operatorOnly(session, "leave-room") && session.rooms.containsKey(leave.room())) {
             leave(session, leave.room());
             journal.save(session.record());
         }
@@ -845,7 +860,7 @@ public final class SignalCore {
     }
 
     /** Keeps the latest report per pair; state changes are logged and shown in presence. */
-    private void status(Session session, Inbound.Status status, ObjectNode raw) {
+    private void status(Session session, Inbound.Status status, Decoded.Ok ok) {
         if (!LINK_STATES.contains(status.state())) {
             error(session, ErrorCode.BAD_MESSAGE, "status", "state must be one of " + LINK_STATES, "status");
             return;
@@ -858,7 +873,9 @@ public final class SignalCore {
         if (status.stats() != null) {
             for (String field : STAT_FIELDS) {
                 JsonNode value = status.stats().get(field);
-                if (value != null && (value.isNumber() || value.isTextual() && value.textValue().length() <= 16)) {
+                // Only finite numbers: a 1e400 would reach admins and operators as "Infinity".
+                if (value != null && (value.isNumber() && Double.isFinite(value.asDouble())
+                        || value.isTextual() && value.textValue().length() <= 16)) {
                     stats.set(field, value);
                 }
             }
