@@ -477,13 +477,13 @@ public final class SignalCore {
         byResumeHash.put(session.resumeHash, session);
         attach(session, link);
         welcome(session, resumeToken);
+        flushBacklog(session);
+        // A control change may have been in the connection that broke, and the backlog holds older ones:
+        // the current holder of each site comes last, so nothing stale outlives the resume
+        // (docs/protocol.md, Additions).
         if (session.isSite()) {
             send(session, controlOf(identity.id()));
-        }
-        flushBacklog(session);
-        if (session.isOperator()) {
-            // A control change may have been in the connection that broke: the current holder of each
-            // watched site comes last, so nothing stale outlives the resume (docs/protocol.md, Additions).
+        } else {
             session.watching.forEach(site -> send(session, controlOf(site)));
         }
         journal.save(session.record());
