@@ -120,13 +120,19 @@ public final class ChildAppliance implements AutoCloseable {
         }
     }
 
-    /** SIGTERM starts the graceful stop (sessions closed, WAL checkpointed); SIGKILL lands {@code afterMs} later. */
-    public void terminateThenKill(long afterMs) throws InterruptedException {
+    /**
+     * SIGTERM starts the graceful stop (sessions closed, WAL checkpointed); SIGKILL lands {@code afterMs} later.
+     *
+     * @return true if the SIGKILL was needed, false if the stop had finished already
+     */
+    public boolean terminateThenKill(long afterMs) throws InterruptedException {
         process.destroy();
-        if (!process.waitFor(afterMs, TimeUnit.MILLISECONDS)) {
+        boolean stopped = process.waitFor(afterMs, TimeUnit.MILLISECONDS);
+        if (!stopped) {
             kill();
         }
         RUNNING.remove(process);
+        return !stopped;
     }
 
     /** A graceful stop (SIGTERM), waited for. */

@@ -62,7 +62,7 @@ class SqliteSoakIT {
         ws.start();
         HttpClient adminHttp = new HttpClient();
         adminHttp.start();
-        long seconds = Figures.scale(15, 300);
+        long seconds = Figures.scale(10, 300);
         try (ChildAppliance child = new ChildAppliance(data, ChildAppliance.freePort(), "sqlite-soak.log",
                 List.of()).start()) {
             Path wal = data.resolve("sitewatch.db-wal");

@@ -196,4 +196,38 @@ class SqliteStoreTest {
             assertThat(Files.size(db.resolveSibling("sitewatch.db-wal"))).isLessThanOrEqualTo(limit);
         }
     }
+
+    @Test
+    void aReaderHoldingAnOldSnapshotNeitherStallsWritesNorKeepsTheWalLargeAfterwards() throws Exception {
+        Path db = dir.resolve("sitewatch.db");
+        long limit = 64 * 1024;
+        try (SqliteStore store = SqliteStore.open(db, Fixtures.options(Migrations.builtIn(), limit))) {
+            store.sites().add(enrolment("first"));
+            Path wal = db.resolveSibling("sitewatch.db-wal");
+            // An admin's sqlite3 shell in the middle of a read transaction.
+            try (java.sql.Connection outside = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db);
+                 java.sql.Statement s = outside.createStatement()) {
+                s.execute("BEGIN");
+                try (java.sql.ResultSet r = s.executeQuery("SELECT count(*) FROM sites")) {
+                    r.next();
+                }
+                for (int i = 0; i < 5; i++) {
+                    List<Enrolment> batch = new ArrayList<>();
+                    for (int j = 0; j < 200; j++) {
+                        batch.add(enrolment("s-" + i + "-" + j));
+                    }
+                    long started = System.nanoTime();
+                    store.sites().addAll(batch);
+                    // Waiting for the reader would take the whole busy timeout, under the write lock.
+                    assertThat(Duration.ofNanos(System.nanoTime() - started))
+                            .isLessThan(Duration.ofMillis(SqlConnection.BUSY_TIMEOUT_MS));
+                }
+                assertThat(Files.size(wal)).as("the reader pins the WAL").isGreaterThan(limit);
+                s.execute("COMMIT");
+            }
+            store.sites().add(enrolment("after"));
+            assertThat(Files.size(wal)).as("truncated at the next commit").isLessThanOrEqualTo(limit);
+            assertThat(count(db, "sites")).isEqualTo(1002);
+        }
+    }
 }
