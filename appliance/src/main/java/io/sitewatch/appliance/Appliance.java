@@ -160,6 +160,7 @@ public final class Appliance implements AutoCloseable {
             return t;
         });
         opened.push(timers::shutdownNow);
+        timers.execute(guard("JVM metrics", metrics::bindJvm)); // off the start-up path
         timers.scheduleWithFixedDelay(guard("signal timers", core::tick), TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
         if (standby != null) {
             timers.scheduleWithFixedDelay(guard("standby sync", standby::syncQuietly), config.standby().intervalSeconds(),

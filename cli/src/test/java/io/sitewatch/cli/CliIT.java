@@ -82,6 +82,19 @@ class CliIT {
     }
 
     @Test
+    void serveHasItsOwnSmallTreeWithTheSameHelpVersionAndErrors() {
+        Result help = run("serve", "--help");
+        assertThat(help.exit()).isZero();
+        assertThat(help.out()).startsWith("Usage: sitewatch serve ").contains("--no-tls", "--data-dir", "--help");
+        assertThat(run("serve", "--version").out()).startsWith("sitewatch ");
+
+        Result bad = run("serve", "--no-such-flag");
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.err()).isEqualTo("sitewatch: Unknown option: '--no-such-flag'; did you mean --no-tls? "
+                + "(see 'sitewatch serve --help')\n");
+    }
+
+    @Test
     void siteAddPrintsAWorkingTokenOnceAndListShowsTheSite() throws Exception {
         Result added = run("site", "add", "yard-1", "--name", "North yard", "--location", "Gate 3");
         assertThat(added.exit()).as(added.err()).isZero();

@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
 public final class LogWatch {
 
     private static final Pattern PROBLEM = Pattern.compile(
-            "^\\S+ \\S+ \\[[^]]*] (WARN|ERROR) .*|^\\[[^]]*] (WARN|ERROR) .*|^\\s+at \\S+\\(.*\\)$|^Caused by: .*"
+            "^[^\\[]*\\[[^]]*] (WARN|ERROR) .*|^\\s+at \\S+\\(.*\\)$|^Caused by: .*"
                     + "|^(\\w+\\.)+\\w*(Exception|Error)(: .*)?$|^\\s*\\.\\.\\. \\d+ more$");
 
     private final Path file;

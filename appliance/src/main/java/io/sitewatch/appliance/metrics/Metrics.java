@@ -30,7 +30,17 @@ public final class Metrics implements SignalObserver {
     private final Counter queueDrops = Counter.builder("sitewatch.queue.drops")
             .description("Messages dropped because a session's queue was full").register(registry);
 
-    public Metrics() {
+    private boolean jvmBound;
+
+    /**
+     * Adds the JVM's own metrics. They load JMX, a few hundred classes, so the appliance binds them after it
+     * is serving rather than on its start-up path; a scrape that comes first binds them itself.
+     */
+    public synchronized void bindJvm() {
+        if (jvmBound) {
+            return;
+        }
+        jvmBound = true;
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
@@ -67,6 +77,7 @@ public final class Metrics implements SignalObserver {
     }
 
     public String scrape() {
+        bindJvm();
         return registry.scrape();
     }
 

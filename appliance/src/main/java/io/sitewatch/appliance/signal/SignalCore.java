@@ -73,6 +73,11 @@ public final class SignalCore {
     private final Rooms rooms = new Rooms();
     /** Capacities of rooms that have their own (config, or defined by the admin). */
     private final Map<String, Integer> capacities = new HashMap<>();
+    /** The relay the current {@link #message} allowed, sent once the monitor is released. */
+    private Relay pendingRelay;
+
+    /** A relayed frame's target, the connection it had when the relay was allowed, and the sender. */
+    private record Relay(Session target, Link link, Decoded.Ok message, String from) {}
 
     public SignalCore(SignalSettings settings, Credentials credentials, SiteDirectory sites, SessionJournal journal,
                       ClientSettings clientSettings, SignalObserver observer, Clock clock) {
@@ -119,6 +124,8 @@ public final class SignalCore {
     /**
      * Rate limit first, parse after: a flood's dropped frames cost a lookup and never a JSON parse,
      * and frames from a link that was refused or replaced are not parsed at all (protocol.md, Rate limit).
+     * The monitor is held only for the rate limit, lookups and permission checks; parsing, and for a
+     * relay the {@code from} stamp and the send, happen outside it.
      */
     public void message(Link link, String frame) {
         Session session;
@@ -129,12 +136,18 @@ public final class SignalCore {
             }
         }
         Decoded decoded = codec.decode(frame);
+        Relay relay;
         synchronized (this) {
             if (session == null) {
                 beforeWelcome(link, decoded);
             } else if (byLink.get(link) == session) {
                 dispatch(session, decoded);
             }
+            relay = pendingRelay;
+            pendingRelay = null;
+        }
+        if (relay != null) {
+            forward(relay, codec.stamp(relay.message(), relay.from()));
         }
     }
 
@@ -464,13 +477,13 @@ public final class SignalCore {
         byResumeHash.put(session.resumeHash, session);
         attach(session, link);
         welcome(session, resumeToken);
+        flushBacklog(session);
+        // A control change may have been in the connection that broke, and the backlog holds older ones:
+        // the current holder of each site comes last, so nothing stale outlives the resume
+        // (docs/protocol.md, Additions).
         if (session.isSite()) {
             send(session, controlOf(identity.id()));
-        }
-        flushBacklog(session);
-        if (session.isOperator()) {
-            // A control change may have been in the connection that broke: the current holder of each
-            // watched site comes last, so nothing stale outlives the resume (docs/protocol.md, Additions).
+        } else {
             session.watching.forEach(site -> send(session, controlOf(site)));
         }
         journal.save(session.record());
@@ -609,13 +622,37 @@ public final class SignalCore {
         send(session, new Outbound.Pong());
     }
 
-    /** Offer, answer, candidate and bye (protocol.md, Addressing and relay). */
+    /**
+     * Offer, answer, candidate and bye (protocol.md, Addressing and relay): once the sender may
+     * reach the target, {@link #message} stamps and sends the frame after releasing the monitor.
+     */
     private void relay(Session session, Inbound.Relayed message, Decoded.Ok ok) {
         String type = ok.raw().get("type").textValue();
         Session target = reachable(session, message.to(), type);
         if (target != null) {
-            deliver(target, codec.stamp(ok, session.id));
+            pendingRelay = new Relay(target, target.link, ok, session.id);
             observer.relayed(type);
+        }
+    }
+
+    /**
+     * Sends a relayed frame to the connection its target had when the relay was allowed: as if
+     * sent then, before anything that happened since. A target between connections gets it in
+     * its backlog; a full outbox drops the target's connection as {@link #deliver} does.
+     */
+    private void forward(Relay relay, String frame) {
+        if (relay.link() != null && relay.link().send(frame)) {
+            return;
+        }
+        synchronized (this) {
+            Session target = relay.target();
+            if (relay.link() == null) {
+                if (sessions.get(target.id) == target) {
+                    deliver(target, frame);
+                }
+            } else if (target.link == relay.link()) {
+                dropSlow(target);
+            }
         }
     }
 
@@ -951,11 +988,15 @@ public final class SignalCore {
             }
             session.backlog.add(frame);
         } else if (!session.link.send(frame)) {
-            observer.queueDropped();
-            Link slow = session.link;
-            detach(session, "outbox full: the client reads too slowly");
-            slow.close(CloseCode.SLOW_CONSUMER.code(), "too slow");
+            dropSlow(session);
         }
+    }
+
+    private void dropSlow(Session session) {
+        observer.queueDropped();
+        Link slow = session.link;
+        detach(session, "outbox full: the client reads too slowly");
+        slow.close(CloseCode.SLOW_CONSUMER.code(), "too slow");
     }
 
     // ---- tokens ----

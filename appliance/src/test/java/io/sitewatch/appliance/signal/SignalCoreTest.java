@@ -593,7 +593,7 @@ class SignalCoreTest {
             Client back = f.new Client().connect().hello("site-token:w1", site.resumeToken);
             assertThat(back.sessionId).isEqualTo(site.sessionId);
             assertThat(back.resumeToken).isNotEqualTo(site.resumeToken);
-            assertThat(types(back.drain())).containsExactly("welcome", "control", "watcher", "offer");
+            assertThat(types(back.drain())).containsExactly("welcome", "watcher", "offer", "control");
             assertThat(op.drain("presence")).extracting(p -> p.get("event").asText()).doesNotContain("offline");
         }
 
@@ -614,6 +614,21 @@ class SignalCoreTest {
             List<JsonNode> controls = back.drain("control");
             assertThat(controls).extracting(c -> c.get("site").asText() + "=" + c.get("primary").asText(null))
                     .containsExactly("w1=null", "w2=" + bob.sessionId, "w1=null", "w2=" + bob.sessionId);
+        }
+
+        @Test
+        void siteResumingHearsTheCurrentControlAfterOlderOnesQueuedForIt() {
+            Client site = f.client(f.site("w1"));
+            Client ann = f.client(f.operator("ann"));
+            Client bob = f.client(f.operator("bob"));
+            ann.send("watch", "sites", List.of("w1"));
+            bob.send("watch", "sites", List.of("w1"));
+            site.close(1006);
+            ann.send("claim", "site", "w1");
+            bob.send("claim", "site", "w1");
+            Client back = f.new Client().connect().hello("site-token:w1", site.resumeToken);
+            assertThat(back.drain("control")).extracting(c -> c.get("primary").asText())
+                    .containsExactly(ann.sessionId, bob.sessionId, bob.sessionId);
         }
 
         @Test

@@ -14,8 +14,9 @@ import java.util.Map;
  * PeerJS server and the appliance, each started in turn on loopback and stopped by its PID.
  * Prints the issue's targets against the measured values and the same-run ratios.
  *
- * <p>Arguments: {@code JAR PEERJS_SCRIPT WORK_DIR [--quick]}; {@code --quick} shortens every
- * phase (for checking the harness, not for figures).
+ * <p>Arguments: {@code JAR PEERJS_SCRIPT WORK_DIR [--quick] [--only=NAME,..] [--phases=latency,throughput,idle]};
+ * {@code --quick} shortens every phase (for checking the harness, not for figures); {@code --only}
+ * and {@code --phases} run a part (e.g. while tuning one thing) and then print no table.
  */
 public final class Compare {
 
@@ -39,7 +40,11 @@ public final class Compare {
         Path jar = Path.of(args[0]);
         Path peerjs = Path.of(args[1]);
         Path work = Files.createDirectories(Path.of(args[2]));
-        boolean quick = args.length > 3 && args[3].equals("--quick");
+        List<String> flags = List.of(args).subList(3, args.length);
+        boolean quick = flags.contains("--quick");
+        List<String> only = flag(flags, "--only=", "bare Jetty,PeerJS,sitewatch");
+        List<String> phases = flag(flags, "--phases=", "latency,throughput,idle");
+        boolean partial = only.size() < 3 || phases.size() < 3;
         int idleSessions = quick ? 500 : 10_000;
         List<String> jvm = List.of();
 
@@ -48,26 +53,41 @@ public final class Compare {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> contenders.forEach(Contender::stop)));
         Map<String, Result> results = new LinkedHashMap<>();
         for (Contender c : contenders) {
+            if (!only.contains(c.name)) {
+                continue;
+            }
             System.out.println("== " + c.name);
             try {
                 c.start();
                 System.out.printf("started in %d ms (pid %d)%n", c.startupMillis(), c.pid());
                 c.provision(Math.max(idleSessions, THROUGHPUT_SITES));
-                Loads.Latency latency = Loads.latency(c, LATENCY_PAIRS, LATENCY_RATE,
-                        Duration.ofSeconds(quick ? 1 : 3), Duration.ofSeconds(quick ? 2 : 10));
-                System.out.println("latency: " + latency);
-                Loads.Throughput throughput = Loads.throughput(c, quick ? 300 : THROUGHPUT_SITES,
-                        quick ? 6 : THROUGHPUT_OPERATORS, quick ? new double[] {2_000, 4_000} : RAMP,
-                        Duration.ofSeconds(quick ? 2 : 4), P99_LIMIT_MS);
-                throughput.steps().forEach(s -> System.out.println("  " + s));
-                System.out.println("throughput: " + (long) throughput.msgPerSecond() + "/s, stopped by "
-                        + throughput.stoppedBy());
-                Loads.Idle idle = Loads.idle(c, idleSessions, OPEN_RATE);
-                System.out.println("idle: " + idle);
+                Loads.Latency latency = null;
+                Loads.Throughput throughput = null;
+                Loads.Idle idle = null;
+                if (phases.contains("latency")) {
+                    latency = Loads.latency(c, LATENCY_PAIRS, LATENCY_RATE,
+                            Duration.ofSeconds(quick ? 1 : 3), Duration.ofSeconds(quick ? 2 : 10));
+                    System.out.println("latency: " + latency);
+                }
+                if (phases.contains("throughput")) {
+                    throughput = Loads.throughput(c, quick ? 300 : THROUGHPUT_SITES,
+                            quick ? 6 : THROUGHPUT_OPERATORS, quick ? new double[] {2_000, 4_000} : RAMP,
+                            Duration.ofSeconds(quick ? 2 : 4), P99_LIMIT_MS);
+                    throughput.steps().forEach(s -> System.out.println("  " + s));
+                    System.out.println("throughput: " + (long) throughput.msgPerSecond() + "/s, stopped by "
+                            + throughput.stoppedBy());
+                }
+                if (phases.contains("idle")) {
+                    idle = Loads.idle(c, idleSessions, OPEN_RATE);
+                    System.out.println("idle: " + idle);
+                }
                 results.put(c.name, new Result(c.startupMillis(), latency, throughput, idle));
             } finally {
                 c.stop();
             }
+        }
+        if (partial) {
+            return;
         }
         String table = table(results, Files.size(jar));
         System.out.println();
@@ -139,6 +159,12 @@ public final class Compare {
                 .append(" idle ").append(res.idle().errors()).append("; "));
         out.append('\n');
         return out.toString();
+    }
+
+    private static List<String> flag(List<String> flags, String prefix, String all) {
+        String value = flags.stream().filter(f -> f.startsWith(prefix)).findFirst().map(f -> f.substring(
+                prefix.length())).orElse(all);
+        return List.of(value.split(","));
     }
 
     private static String n0(double v) {

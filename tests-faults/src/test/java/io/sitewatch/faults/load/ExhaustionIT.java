@@ -90,7 +90,8 @@ class ExhaustionIT {
 
             assertThat(upgraded).hasSize(silent / 2);
             assertThat(plain).hasSize(silent / 2);
-            assertThat(held).as("the server really held the silent sockets").isGreaterThanOrEqualTo(silent);
+            // upgraded sockets opened first may already be gone when the last ones open; plain ones stay 30 s
+            assertThat(held).as("the server really held the silent sockets").isGreaterThanOrEqualTo(plain.size());
             assertThat(upgradedReapedMs).as("upgraded sockets without hello closed after the hello timeout")
                     .isBetween(0L, HELLO_TIMEOUT_MS + REAP_SLACK_MS);
             if (Figures.longRun()) {

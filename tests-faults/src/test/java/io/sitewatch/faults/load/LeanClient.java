@@ -25,6 +25,9 @@ public final class LeanClient implements Session.Listener.AutoDemanding {
     public interface Listener {
         void message(LeanClient client, JsonNode message, long receivedNanos);
 
+        /** The {@code welcome}, before any later message of the connection reaches {@link #message}. */
+        default void welcomed(LeanClient client, JsonNode welcome) {}
+
         default void closed(LeanClient client, int code) {}
     }
 
@@ -115,6 +118,9 @@ public final class LeanClient implements Session.Listener.AutoDemanding {
             throw new AssertionError(name + ": the server sent invalid JSON: " + text, e);
         }
         if (!answer.isDone()) {
+            if ("welcome".equals(message.path("type").asText())) {
+                listener.welcomed(this, message);
+            }
             answer.complete(message);
             return;
         }

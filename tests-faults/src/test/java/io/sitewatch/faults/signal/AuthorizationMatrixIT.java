@@ -87,11 +87,11 @@ class AuthorizationMatrixIT {
 
     String site(String id, String group) {
         world.sites.put(id, group);
-        return Secrets.issued(app.site(id, group));
+        return Provision.site(app, id, group);
     }
 
     String operator(String name, Set<String> groups) {
-        return Secrets.issued(app.operator(name, groups));
+        return Provision.operator(app, name, groups);
     }
 
     @Test
@@ -138,6 +138,7 @@ class AuthorizationMatrixIT {
             }
         }
         refusedCredentials(byTarget);
+        resumeTokensAreBoundToTheirCredential(kinds, qed);
         revokedWhileConnected(qed);
 
         List<String> problems = log.report(figures);
@@ -299,6 +300,45 @@ class AuthorizationMatrixIT {
                 assertThat(c.sync()).as("%s: no session saw anything", credential.getKey()).isEmpty();
             }
         }
+    }
+
+    /**
+     * protocol.md, Clarifications: a resume token works only with the credential that created it. Every other
+     * working credential gets a new session with it, never the dropped one; refused ones stay refused; the owner
+     * still gets its session back afterwards.
+     */
+    void resumeTokensAreBoundToTheirCredential(List<Kind> kinds, Peer qed) throws Exception {
+        String ownerToken = operator("owner", Set.of("g1"));
+        WsClient owner = join(ownerToken, Peer.operator("owner", Set.of("g1")));
+        String session = owner.sessionId;
+        String resume = owner.resumeToken;
+        owner.drop();
+        String sameName = Secrets.issued(registry.issueOperatorToken("owner", null).token());
+        List<String> others = new ArrayList<>(kinds.stream().map(Kind::token).toList());
+        others.add(sameName); // the same operator, another token: still another credential
+        for (String token : others) {
+            WsClient c = connect();
+            JsonNode welcome = c.hello(token, resume);
+            assertThat(welcome.path("type").asText()).isEqualTo("welcome");
+            assertThat(welcome.path("sessionId").asText()).as("a foreign resume token gives a new session")
+                    .isNotEqualTo(session);
+            c.close();
+            c.awaitClose();
+            clients.remove(c);
+            figures.add("cells", 1).add("resumeCells", 1);
+        }
+        WsClient c = connect();
+        JsonNode refused = c.hello("o" + "A".repeat(16) + "." + "B".repeat(43), resume);
+        assertThat(Contract.same(Expect.error("unauthorized", null), refused)).isTrue();
+        assertThat(c.awaitClose()).isEqualTo(4001);
+        clients.remove(c);
+        WsClient back = connect();
+        assertThat(back.hello(ownerToken, resume).path("sessionId").asText()).as("the owner resumes").isEqualTo(session);
+        back.close();
+        back.awaitClose();
+        clients.remove(back);
+        figures.add("cells", 2).add("resumeCells", 2);
+        settle();
     }
 
     /** A credential revoked, rotated or disabled while its session is live ends it: unauthorized, 4001. */

@@ -14,8 +14,11 @@ import java.util.Random;
  */
 final class Mutations {
 
-    /** A frame to send and, when it was built from a value, that value (null: the text is not JSON). */
-    record Case(String kind, String frame, Object message) {}
+    /**
+     * A frame to send, the type of the valid message it was mutated from and, when it was built from a value, that
+     * value (null: the text is not JSON).
+     */
+    record Case(String of, String kind, String frame, Object message) {}
 
     private static final String SDP = "v=0\r\no=- 4611731400430051336 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n"
             + "a=fingerprint:sha-256 12:DF:3E:5D:49:6B:19:E5:7C:AB:4A:AD:B9:B1:3F:82:18:3B:54:02:12:DF:3E:5D:49:6B:19:E5:7C:AB:4A:AD\r\n";
@@ -69,8 +72,9 @@ final class Mutations {
     }
 
     Case next(Map<String, Object> base) {
+        String of = (String) base.get("type");
         if (random.nextInt(8) == 0) {
-            return textDamage(Wire.write(base, Wire.Style.COMPACT));
+            return textDamage(of, Wire.write(base, Wire.Style.COMPACT));
         }
         Map<String, Object> m = copy(base);
         int rounds = 1 + random.nextInt(3);
@@ -83,7 +87,7 @@ final class Mutations {
         if (frame.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > FRAME_BUDGET) {
             return next(base); // over 64 KiB closes with 1009: phase 3's business, not the corpus'
         }
-        return new Case(kind + "/" + style.name().toLowerCase(), frame, m);
+        return new Case(of, kind + "/" + style.name().toLowerCase(), frame, m);
     }
 
     private String mutate(Map<String, Object> m) {
@@ -159,8 +163,11 @@ final class Mutations {
             case 16 -> "%s%n%x${jndi:ldap://127.0.0.1/x}";
             case 17 -> "\u202e\u200b\ufeff invisible";
             case 18 -> Map.of("a", new Wire.Num("1e400"), "b", List.of(new Wire.Num("-0")));
-            case 19 -> new Wire.Num((random.nextBoolean() ? "1" : "-0.") + "0".repeat(random.nextBoolean()
-                    ? Contract.MAX_NUMBER_DIGITS - 3 + random.nextInt(6) : random.nextInt(3000)));
+            case 19 -> {
+                String zeros = "0".repeat(random.nextBoolean() ? Contract.MAX_NUMBER_DIGITS - 3 + random.nextInt(6)
+                        : random.nextInt(3000));
+                yield new Wire.Num(random.nextBoolean() ? "1" + zeros : "-0." + zeros + "1");
+            }
             case 20 -> "x".repeat(random.nextInt(3)) + "\u0000";
             default -> pick(targets) + pick(List.of(" ", "\u0000", "\t", "x"));
         };
@@ -225,30 +232,30 @@ final class Mutations {
     }
 
     /** Damage only the text can carry; the result is never a single valid JSON object. */
-    private Case textDamage(String frame) {
+    private Case textDamage(String of, String frame) {
         int inner = frame.lastIndexOf('}');
         return switch (random.nextInt(9)) {
-            case 0 -> new Case("truncated", frame.substring(0, 1 + random.nextInt(frame.length() - 1)), null);
-            case 1 -> new Case("trailing", frame + pick(List.of(" x", "}", "{}", "[]", "{\"type\":\"ping\"}", "\u0000",
+            case 0 -> new Case(of, "truncated", frame.substring(0, 1 + random.nextInt(frame.length() - 1)), null);
+            case 1 -> new Case(of, "trailing", frame + pick(List.of(" x", "}", "{}", "[]", "{\"type\":\"ping\"}", "\u0000",
                     ",", " null", "1e400")), null);
             case 2 -> {
                 int key = frame.indexOf("\"type\"");
-                yield new Case("duplicate-key", "{" + frame.substring(key, frame.indexOf(',', key) < 0 ? inner
+                yield new Case(of, "duplicate-key", "{" + frame.substring(key, frame.indexOf(',', key) < 0 ? inner
                         : frame.indexOf(',', key)) + "," + frame.substring(1), null);
             }
-            case 3 -> new Case("raw-control", frame.substring(0, inner) + ",\"x\":\"a" + (char) random.nextInt(0x20)
+            case 3 -> new Case(of, "raw-control", frame.substring(0, inner) + ",\"x\":\"a" + (char) random.nextInt(0x20)
                     + "b\"}", null);
-            case 4 -> new Case("not-a-number", frame.substring(0, inner) + ",\"n\":" + pick(List.of("NaN", "Infinity",
+            case 4 -> new Case(of, "not-a-number", frame.substring(0, inner) + ",\"n\":" + pick(List.of("NaN", "Infinity",
                     "-Infinity", "01", "+1", ".5", "1.", "0x10", "1e", "--1", "1_000")) + "}", null);
-            case 5 -> new Case("syntax", pick(List.of(frame.replace('"', '\''), frame.substring(0, inner) + ",}",
+            case 5 -> new Case(of, "syntax", pick(List.of(frame.replace('"', '\''), frame.substring(0, inner) + ",}",
                     frame.replaceFirst("\"type\"", "type"), "/*c*/" + frame, frame.substring(0, inner) + "//c\n}")), null);
-            case 6 -> new Case("not-an-object", pick(List.of("[" + frame + "]", "\"" + frame.replace("\"", "\\\"") + "\"",
+            case 6 -> new Case(of, "not-an-object", pick(List.of("[" + frame + "]", "\"" + frame.replace("\"", "\\\"") + "\"",
                     "1e400", "null", "true", "", " ", "[]")), null);
             case 7 -> {
                 int depth = Contract.MAX_NESTING + random.nextInt(2000);
-                yield new Case("deep", "{\"type\":\"ping\",\"x\":" + "[".repeat(depth) + "]".repeat(depth) + "}", null);
+                yield new Case(of, "deep", "{\"type\":\"ping\",\"x\":" + "[".repeat(depth) + "]".repeat(depth) + "}", null);
             }
-            default -> new Case("unclosed-string", frame.substring(0, inner) + ",\"x\":\"open}", null);
+            default -> new Case(of, "unclosed-string", frame.substring(0, inner) + ",\"x\":\"open}", null);
         };
     }
 

@@ -124,13 +124,16 @@ public final class Codec {
     /**
      * The received frame with {@code from} set to the sender: any client-sent {@code from} is overwritten, and
      * everything else is forwarded as written, numbers and escapes included (protocol.md, Addressing and relay).
+     * Usually the field is spliced in after the frame's opening brace and the frame is not serialized again.
      */
     public String stamp(Decoded.Ok message, String from) {
         String frame = message.frame();
-        String value = quote(from);
+        String value = isPlainId(from) ? '"' + from + '"' : quote(from);
         if (!message.raw().has("from")) {
             int brace = frame.indexOf('{') + 1;
-            return frame.substring(0, brace) + "\"from\":" + value + "," + frame.substring(brace);
+            return new StringBuilder(frame.length() + value.length() + 8)
+                    .append(frame, 0, brace).append("\"from\":").append(value).append(',')
+                    .append(frame, brace, frame.length()).toString();
         }
         try (JsonParser parser = mapper.getFactory().createParser(frame)) {
             parser.nextToken();
@@ -188,6 +191,17 @@ public final class Codec {
             }
         }
         return false;
+    }
+
+    /** Session ids are base64url: nothing in them needs escaping in a JSON string. */
+    private static boolean isPlainId(String id) {
+        for (int i = 0; i < id.length(); i++) {
+            char c = id.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Mapper with the same strict settings, for JSON built outside messages (stats, ICE servers). */
