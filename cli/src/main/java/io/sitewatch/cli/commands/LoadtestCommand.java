@@ -260,10 +260,10 @@ public final class LoadtestCommand implements Callable<Integer> {
                     r.claims().sent(), r.claims().controls())));
         }
         Report.Server server = r.server();
-        rows.add(List.of("server", String.format(Locale.ROOT, "CPU %s, memory %s, +%s for %,d sessions (%s per "
-                + "session)", server.cpuPercent() < 0 ? "?" : server.cpuPercent() + "%",
-                Printer.bytes(server.rssBytes()), Printer.bytes(server.rssDeltaBytes()), r.sessions().opened(),
-                Printer.bytes(server.bytesPerSession()))));
+        rows.add(List.of("server", String.format(Locale.ROOT, "CPU %s, memory %s, %s%s since the sessions opened%s",
+                server.cpuPercent() < 0 ? "?" : server.cpuPercent() + "%", Printer.bytes(server.rssBytes()),
+                server.rssDeltaBytes() < 0 ? "-" : "+", Printer.bytes(Math.abs(server.rssDeltaBytes())),
+                server.bytesPerSession() < 0 ? "" : " (" + Printer.bytes(server.bytesPerSession()) + " per session)")));
         rows.add(List.of("errors", r.errors().isEmpty() ? "none" : r.errors().toString()
                 + (r.firstError() == null ? "" : " (" + r.firstError() + ")")));
         if (r.limit() != null) {
