@@ -159,20 +159,23 @@ public final class LoadRun {
         List<Pacer.Paced> extra = options.claims() > 0 ? List.of(claims(operators, watched)) : List.of();
 
         Pacer.run(List.of(load.at(options.rate())), WARM_UP, stop); // JIT and connections warm
-        RelayLoad.drain(tally, DRAIN, stop);
+        RelayLoad.drain(tally, DRAIN, () -> false); // bounded; also after Ctrl-C
         meter.reset();
         List<Report.Step> steps = new ArrayList<>();
         Target.Figures before = target.figures();
         long sent0 = tally.sentCount();
         long received0 = tally.receivedCount();
         long start = System.nanoTime();
+        double paced;
         if (options.mode() == Mode.THROUGHPUT) {
             ramp(load, steps);
+            paced = (System.nanoTime() - start) / 1e9;
         } else {
-            List<Pacer.Paced> paced = new ArrayList<>(extra);
-            paced.add(0, load.at(options.rate()));
-            Pacer.run(paced, options.duration(), stop);
-            RelayLoad.drain(tally, DRAIN, stop);
+            List<Pacer.Paced> all = new ArrayList<>(extra);
+            all.add(0, load.at(options.rate()));
+            Pacer.run(all, options.duration(), stop);
+            paced = (System.nanoTime() - start) / 1e9; // shorter than asked when stopped (Ctrl-C)
+            RelayLoad.drain(tally, DRAIN, () -> false); // bounded; also after Ctrl-C
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         Target.Figures after = target.figures();
@@ -184,11 +187,10 @@ public final class LoadRun {
         int sessions = sites.size() + operators.size();
         // Per session only in capacity runs: under relay load the heap grows for reasons other than sessions.
         server = new Report.Server(server.cpuPercent(), server.rssBytes(), rssDelta, -1);
-        double measured = options.mode() == Mode.THROUGHPUT ? seconds : options.duration().toNanos() / 1e9;
         return new Report(options.mode().name().toLowerCase(), target.base().toString(),
                 setup(options.sites(), options.operators(), load.routes() / 2), seconds,
                 new Report.Sessions(sessions, sessions / openSeconds, Report.Latency.of(openLatency)),
-                new Report.Relay(sent, received, Math.max(0, sent - received), received / measured,
+                new Report.Relay(sent, received, Math.max(0, sent - received), received / paced,
                         Report.Latency.of(relay)),
                 new Report.Claims(claimsSent.get(), controls.get()), tally.errors(), tally.firstProblem(), server,
                 steps, options.mode() == Mode.THROUGHPUT ? limit.get() : null);
@@ -205,7 +207,7 @@ public final class LoadRun {
             Pacer.run(List.of(load.at(rate)), options.duration(), stop);
             double seconds = (System.nanoTime() - start) / 1e9;
             long sent = tally.sentCount() - sent0;
-            RelayLoad.drain(tally, DRAIN, stop);
+            RelayLoad.drain(tally, DRAIN, () -> false); // bounded; also after Ctrl-C
             Histogram h = meter.endPhase();
             long lost = Math.max(0, sent - (tally.receivedCount() - received0));
             long errors = tally.errorCount() - errors0;
