@@ -67,6 +67,21 @@ class LoadtestIT {
     }
 
     @Test
+    void aSoakRunClaimsJoinsRoomsAndRelaysAtOnce() throws Exception {
+        CliIT.Result run = CliIT.runIn(dataDir, "loadtest", "soak", "--sites", "6", "--operators", "8", "--watch",
+                "3", "--rate", "100", "--claims", "10", "--rooms", "--duration", "2s", "--json");
+
+        assertThat(run.exit()).as(run.err()).isZero();
+        JsonNode r = run.json();
+        assertThat(r.path("setup").path("rooms").asBoolean()).isTrue();
+        assertThat(r.path("claims").path("sent").asLong()).isGreaterThan(0);
+        assertThat(r.path("claims").path("controls").asLong()).isGreaterThan(0); // the sites and watchers hear
+        assertThat(r.path("relay").path("lost").asLong()).isZero();
+        assertThat(r.path("errors").size()).as(r.path("errors").toString()).isZero();
+        assertNothingLeft();
+    }
+
+    @Test
     void aCapacityRunOpensItsTargetAndReportsMemoryPerSession() throws Exception {
         CliIT.Result run = CliIT.runIn(dataDir, "loadtest", "capacity", "--sessions", "60", "--open-rate", "300",
                 "--json");

@@ -12,6 +12,7 @@ import io.sitewatch.appliance.admin.dto.AdminDto.OperatorView;
 import io.sitewatch.appliance.admin.dto.AdminDto.PasswordRequest;
 import io.sitewatch.appliance.admin.dto.AdminDto.RoomRequest;
 import io.sitewatch.appliance.admin.dto.AdminDto.SiteChange;
+import io.sitewatch.appliance.admin.dto.AdminDto.SiteRemoval;
 import io.sitewatch.appliance.admin.dto.AdminDto.SiteRequest;
 import io.sitewatch.appliance.admin.dto.AdminDto.SiteView;
 import io.sitewatch.appliance.admin.dto.AdminDto.Status;
@@ -101,6 +102,14 @@ public final class AdminApi {
                 .add("GET", "/v1/sites", call -> registry.sites().stream().map(this::view).toList())
                 .add("POST", "/v1/sites", call -> enrol(call.body(SiteRequest.class)))
                 .add("POST", "/v1/sites/import", call -> importSites(call.body(SiteRequest[].class)))
+                .add("POST", "/v1/sites/remove", call -> {
+                    SiteRemoval removal = call.body(SiteRemoval.class);
+                    if (removal.ids() == null || removal.ids().isEmpty()) {
+                        throw new Routes.ApiException(HttpStatus.BAD_REQUEST_400, "bad-request", "ids: sites to remove");
+                    }
+                    registry.removeSites(removal.ids());
+                    return Map.of("removed", removal.ids().size());
+                })
                 .add("GET", "/v1/sites/{id}", call -> view(registry.site(call.param("id"))))
                 .add("PATCH", "/v1/sites/{id}", call -> {
                     SiteChange change = call.body(SiteChange.class);

@@ -24,6 +24,9 @@ public interface SiteRepository {
     /** Removes the site and all its tokens; false if there is no such site. */
     boolean remove(String id);
 
+    /** Removes these sites and their tokens in one transaction; returns how many existed. */
+    int removeAll(List<String> ids);
+
     /** Deletes every token of the site and stores the new one, in one transaction. */
     boolean replaceToken(String siteId, TokenRecord token);
 }

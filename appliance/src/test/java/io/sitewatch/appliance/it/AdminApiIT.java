@@ -95,6 +95,29 @@ class AdminApiIT {
     }
 
     @Test
+    void manySitesAreRemovedInOneGoOrNotAtAllAndTheirSessionsEnd() throws Exception {
+        JsonNode imported = call("POST", "/v1/sites/import", "[{\"id\":\"a\"},{\"id\":\"b\"},{\"id\":\"c\"}]", 200);
+        org.eclipse.jetty.websocket.client.WebSocketClient ws = new org.eclipse.jetty.websocket.client.WebSocketClient();
+        ws.start();
+        try (WsClient a = WsClient.connect(ws, app.signal())) {
+            a.hello(imported.get(0).get("token").asText());
+
+            call("POST", "/v1/sites/remove", "{\"ids\":[\"a\",\"nope\"]}", 404);
+            assertThat(call("GET", "/v1/sites", null, 200)).hasSize(3);
+            call("POST", "/v1/sites/remove", "{\"ids\":[]}", 400);
+            assertThat(call("POST", "/v1/sites/remove", "{\"ids\":[\"a\",\"b\"]}", 200).get("removed").asInt())
+                    .isEqualTo(2);
+
+            assertThat(a.awaitClose()).isEqualTo(4001);
+            assertThat(call("GET", "/v1/sites", null, 200)).extracting(site -> site.get("id").asText())
+                    .containsExactly("c");
+            assertThat(app.appliance.credentials().authenticate(imported.get(1).get("token").asText())).isEmpty();
+        } finally {
+            ws.stop();
+        }
+    }
+
+    @Test
     void operatorsTokensAndLiveState() throws Exception {
         call("POST", "/v1/operators", "{\"name\":\"ann\",\"password\":\"long-enough\"}", 200);
         JsonNode token = call("POST", "/v1/operators/ann/token", "{\"ttlMinutes\":5}", 200);

@@ -33,15 +33,16 @@ import picocli.CommandLine.Model.CommandSpec;
                 "Temporary sites and operators (group loadtest-...) are created through the admin API and removed "
                         + "afterwards, also on Ctrl-C; their tokens expire on their own if removal fails.",
                 "Modes:",
-                "  latency     relay candidate-sized messages at --rate over every (operator, watched site) pair",
-                "  throughput  ramp the rate by half each --duration step until p99 > --max-p99, a loss or an error",
-                "  capacity    open --sessions idle site sessions at --open-rate; hello->welcome latency, memory "
-                        + "per session",
+                "  latency     relays at --rate over every (operator, watched site) pair",
+                "  throughput  raises the rate by half each --duration step until p99",
+                "              passes --max-p99, a message is lost or an error comes back",
+                "  capacity    opens --sessions idle site sessions at --open-rate: hello to",
+                "              welcome latency, and the appliance's memory per session",
                 "  soak        relays, --claims and --rooms together for --duration",
                 "Server CPU (100%% = one core) and memory are the appliance process's own, from the admin API; "
-                        + "with --self the appliance runs in a JVM of its own so they stay apart from the load "
-                        + "generator's. Per-session rate limits (signal.rate-per-second) apply: spread load over "
-                        + "pairs, or raise them with --self --set.",
+                        + "--self runs the appliance in a JVM of its own so they stay apart from the load "
+                        + "generator's. The per-session rate limit (signal.rate-per-second) applies: spread the load "
+                        + "over more pairs, or raise it with --self --set.",
                 "Examples:",
                 "  sitewatch loadtest latency --self --rate 2000 --duration 30s",
                 "  sitewatch loadtest capacity --self --sessions 10000 --open-rate 1000",
@@ -260,10 +261,10 @@ public final class LoadtestCommand implements Callable<Integer> {
                     r.claims().sent(), r.claims().controls())));
         }
         Report.Server server = r.server();
-        rows.add(List.of("server", String.format(Locale.ROOT, "CPU %s, memory %s, +%s for %,d sessions (%s per "
-                + "session)", server.cpuPercent() < 0 ? "?" : server.cpuPercent() + "%",
-                Printer.bytes(server.rssBytes()), Printer.bytes(server.rssDeltaBytes()), r.sessions().opened(),
-                Printer.bytes(server.bytesPerSession()))));
+        rows.add(List.of("server", String.format(Locale.ROOT, "CPU %s, memory %s, %s%s since the sessions opened%s",
+                server.cpuPercent() < 0 ? "?" : server.cpuPercent() + "%", Printer.bytes(server.rssBytes()),
+                server.rssDeltaBytes() < 0 ? "-" : "+", Printer.bytes(Math.abs(server.rssDeltaBytes())),
+                server.bytesPerSession() < 0 ? "" : " (" + Printer.bytes(server.bytesPerSession()) + " per session)")));
         rows.add(List.of("errors", r.errors().isEmpty() ? "none" : r.errors().toString()
                 + (r.firstError() == null ? "" : " (" + r.firstError() + ")")));
         if (r.limit() != null) {

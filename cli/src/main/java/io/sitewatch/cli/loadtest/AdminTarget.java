@@ -5,6 +5,7 @@ import io.sitewatch.appliance.admin.dto.AdminDto.EnrolledSite;
 import io.sitewatch.appliance.admin.dto.AdminDto.GroupRequest;
 import io.sitewatch.appliance.admin.dto.AdminDto.IssuedToken;
 import io.sitewatch.appliance.admin.dto.AdminDto.OperatorRequest;
+import io.sitewatch.appliance.admin.dto.AdminDto.SiteRemoval;
 import io.sitewatch.appliance.admin.dto.AdminDto.SiteRequest;
 import io.sitewatch.appliance.admin.dto.AdminDto.Status;
 import io.sitewatch.appliance.admin.dto.AdminDto.TokenRequest;
@@ -20,8 +21,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.Deque;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 
@@ -77,6 +79,8 @@ public final class AdminTarget implements Target {
             admin.post("/v1/groups", new GroupRequest(run), Object.class);
             undo.push(() -> quietly(() -> admin.delete("/v1/groups/" + run)));
             List<Dialect.Identity> siteIds = new ArrayList<>();
+            List<String> enrolledIds = new CopyOnWriteArrayList<>();
+            undo.push(() -> removeSites(enrolledIds));
             for (int from = 0; from < sites; from += IMPORT_BATCH) {
                 List<SiteRequest> batch = new ArrayList<>();
                 for (int i = from; i < Math.min(sites, from + IMPORT_BATCH); i++) {
@@ -84,9 +88,10 @@ public final class AdminTarget implements Target {
                 }
                 EnrolledSite[] enrolled = admin.post("/v1/sites/import", batch, EnrolledSite[].class);
                 for (EnrolledSite e : enrolled) {
-                    undo.push(() -> quietly(() -> admin.delete("/v1/sites/" + e.site().id())));
                     siteIds.add(new Dialect.Identity(e.site().id(), e.token()));
                 }
+                enrolledIds.addAll(siteIds.subList(enrolledIds.size(), siteIds.size()).stream()
+                        .map(Dialect.Identity::name).toList());
             }
             List<Dialect.Identity> operatorIds = new ArrayList<>();
             long minutes = Math.max(1, ttl.toMinutes());
@@ -110,6 +115,18 @@ public final class AdminTarget implements Target {
     public void close() {
         for (Runnable step = undo.poll(); step != null; step = undo.poll()) {
             step.run();
+        }
+    }
+
+    /** Many sites per request, one transaction each; one by one where a batch is refused (one already gone). */
+    private void removeSites(List<String> ids) {
+        for (int from = 0; from < ids.size(); from += IMPORT_BATCH) {
+            List<String> batch = ids.subList(from, Math.min(ids.size(), from + IMPORT_BATCH));
+            try {
+                admin.post("/v1/sites/remove", new SiteRemoval(batch), Object.class);
+            } catch (AdminException e) {
+                batch.forEach(id -> quietly(() -> admin.delete("/v1/sites/" + id)));
+            }
         }
     }
 

@@ -3,6 +3,7 @@ package io.sitewatch.cli.loadtest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -48,6 +49,7 @@ public final class LoadRun {
 
     private static final Duration READY_WAIT = Duration.ofSeconds(60);
     private static final Duration DRAIN = Duration.ofSeconds(2);
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(15);
     /** Relays before measuring, so that both JITs have compiled the relay path. */
     private static final Duration WARM_UP = Duration.ofSeconds(3);
     /** Capacity: sessions opened and closed before measuring, so that the hello path is compiled. */
@@ -80,12 +82,27 @@ public final class LoadRun {
             t.setDaemon(true);
             return t;
         });
-        try (LoadClient client = new LoadClient(dialect, target.base(), tally, target.tls())) {
+        LoadClient client = new LoadClient(dialect, target.base(), tally, target.tls());
+        try {
             ticker.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
             return options.mode() == Mode.CAPACITY ? capacity(client) : relays(client);
         } finally {
             ticker.shutdownNow();
-            peers.forEach(Peer::close);
+            closeAll();
+            client.close();
+        }
+    }
+
+    /** Ends every session with 1000 (the server ends them at once) and waits, boundedly, for the closes. */
+    private void closeAll() {
+        peers.forEach(Peer::close);
+        try {
+            CompletableFuture.allOf(peers.stream().map(Peer::closed).toArray(CompletableFuture[]::new))
+                    .get(CLOSE_WAIT.toSeconds(), TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | TimeoutException e) {
+            // sessions still open are cut when the client stops; the server ends them on its own
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -142,20 +159,23 @@ public final class LoadRun {
         List<Pacer.Paced> extra = options.claims() > 0 ? List.of(claims(operators, watched)) : List.of();
 
         Pacer.run(List.of(load.at(options.rate())), WARM_UP, stop); // JIT and connections warm
-        RelayLoad.drain(tally, DRAIN, stop);
+        RelayLoad.drain(tally, DRAIN, () -> false); // bounded; also after Ctrl-C
         meter.reset();
         List<Report.Step> steps = new ArrayList<>();
         Target.Figures before = target.figures();
         long sent0 = tally.sentCount();
         long received0 = tally.receivedCount();
         long start = System.nanoTime();
+        double paced;
         if (options.mode() == Mode.THROUGHPUT) {
             ramp(load, steps);
+            paced = (System.nanoTime() - start) / 1e9;
         } else {
-            List<Pacer.Paced> paced = new ArrayList<>(extra);
-            paced.add(0, load.at(options.rate()));
-            Pacer.run(paced, options.duration(), stop);
-            RelayLoad.drain(tally, DRAIN, stop);
+            List<Pacer.Paced> all = new ArrayList<>(extra);
+            all.add(0, load.at(options.rate()));
+            Pacer.run(all, options.duration(), stop);
+            paced = (System.nanoTime() - start) / 1e9; // shorter than asked when stopped (Ctrl-C)
+            RelayLoad.drain(tally, DRAIN, () -> false); // bounded; also after Ctrl-C
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         Target.Figures after = target.figures();
@@ -165,13 +185,12 @@ public final class LoadRun {
         Report.Server server = server(before, after, seconds, 0);
         long rssDelta = after.rssBytes() < 0 || empty.rssBytes() < 0 ? -1 : after.rssBytes() - empty.rssBytes();
         int sessions = sites.size() + operators.size();
-        server = new Report.Server(server.cpuPercent(), server.rssBytes(), rssDelta,
-                rssDelta < 0 ? -1 : rssDelta / sessions);
-        double measured = options.mode() == Mode.THROUGHPUT ? seconds : options.duration().toNanos() / 1e9;
+        // Per session only in capacity runs: under relay load the heap grows for reasons other than sessions.
+        server = new Report.Server(server.cpuPercent(), server.rssBytes(), rssDelta, -1);
         return new Report(options.mode().name().toLowerCase(), target.base().toString(),
                 setup(options.sites(), options.operators(), load.routes() / 2), seconds,
                 new Report.Sessions(sessions, sessions / openSeconds, Report.Latency.of(openLatency)),
-                new Report.Relay(sent, received, Math.max(0, sent - received), received / measured,
+                new Report.Relay(sent, received, Math.max(0, sent - received), received / paced,
                         Report.Latency.of(relay)),
                 new Report.Claims(claimsSent.get(), controls.get()), tally.errors(), tally.firstProblem(), server,
                 steps, options.mode() == Mode.THROUGHPUT ? limit.get() : null);
@@ -188,7 +207,7 @@ public final class LoadRun {
             Pacer.run(List.of(load.at(rate)), options.duration(), stop);
             double seconds = (System.nanoTime() - start) / 1e9;
             long sent = tally.sentCount() - sent0;
-            RelayLoad.drain(tally, DRAIN, stop);
+            RelayLoad.drain(tally, DRAIN, () -> false); // bounded; also after Ctrl-C
             Histogram h = meter.endPhase();
             long lost = Math.max(0, sent - (tally.receivedCount() - received0));
             long errors = tally.errorCount() - errors0;

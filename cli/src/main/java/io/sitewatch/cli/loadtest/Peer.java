@@ -17,6 +17,7 @@ public final class Peer implements Session.Listener.AutoDemanding {
     private final Dialect dialect;
     private final Tally tally;
     private final CompletableFuture<Peer> ready = new CompletableFuture<>();
+    private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private volatile Consumer<Dialect.Event.Other> others = other -> { };
     private volatile Session session;
     private volatile String address;
@@ -41,6 +42,11 @@ public final class Peer implements Session.Listener.AutoDemanding {
     /** Completes when the server has accepted the session; fails when it refused or the connection broke. */
     public CompletableFuture<Peer> ready() {
         return ready;
+    }
+
+    /** Completes once the connection is gone (closed, broken, or never made). */
+    public CompletableFuture<Void> closed() {
+        return closed;
     }
 
     /** Where frames that are neither relays nor errors go (one consumer; called on client threads). */
@@ -74,6 +80,8 @@ public final class Peer implements Session.Listener.AutoDemanding {
         Session s = session;
         if (s != null && s.isOpen()) {
             s.close(StatusCode.NORMAL, "load test done", Callback.NOOP);
+        } else if (s == null && ready.isDone()) {
+            closed.complete(null);
         }
     }
 
@@ -81,11 +89,16 @@ public final class Peer implements Session.Listener.AutoDemanding {
         Throwable root = cause.getCause() != null ? cause.getCause() : cause;
         tally.error("connect-failed", root.getMessage() == null ? root.toString() : root.getMessage());
         ready.completeExceptionally(root);
+        closed.complete(null);
     }
 
     @Override
     public void onWebSocketOpen(Session session) {
         this.session = session;
+        if (closing) { // closed while connecting
+            session.close(StatusCode.NORMAL, "load test done", Callback.NOOP);
+            return;
+        }
         helloNanos = System.nanoTime();
         dialect.hello(identity).ifPresentOrElse(this::send, () -> {
             if (dialect.readyOnConnect()) {
@@ -133,11 +146,13 @@ public final class Peer implements Session.Listener.AutoDemanding {
             tally.error("close " + statusCode, reason == null || reason.isEmpty() ? null : reason);
         }
         ready.completeExceptionally(new IOException("closed " + statusCode + (reason == null ? "" : " " + reason)));
+        closed.complete(null);
         callback.succeed();
     }
 
     @Override
     public void onWebSocketError(Throwable cause) {
         ready.completeExceptionally(cause);
+        closed.complete(null);
     }
 }

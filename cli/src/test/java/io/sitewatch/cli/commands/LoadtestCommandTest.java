@@ -90,7 +90,7 @@ class LoadtestCommandTest {
                 relay     4,000 msg/s; 50,000 sent, 49,990 received, 10 lost
                 latency   p50 0.41 ms  p99 1.20 ms  p99.9 3.40 ms  max 8.10 ms
                 claims    6 sent, 40 control messages
-                server    CPU 35.2%, memory 200.0 MB, +12.0 MB for 120 sessions (102.4 KB per session)
+                server    CPU 35.2%, memory 200.0 MB, +12.0 MB since the sessions opened (102.4 KB per session)
                 errors    {rate-limited=3} (rate-limited: too fast)
                 limit     10 messages lost at 3000 msg/s
 

@@ -53,6 +53,9 @@ public final class AdminDto {
 
     public record SiteRequest(String id, String name, String location, String group) {}
 
+    /** Sites to remove in one go ({@code POST /v1/sites/remove}). */
+    public record SiteRemoval(List<String> ids) {}
+
     public record SiteChange(String name, String location, String group) {}
 
     public record OperatorRequest(String name, String password, List<String> groups) {}

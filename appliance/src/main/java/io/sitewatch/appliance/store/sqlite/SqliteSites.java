@@ -112,12 +112,25 @@ final class SqliteSites implements SiteRepository {
 
     @Override
     public boolean remove(String id) {
-        return writer.transaction("remove site '" + id + "'", c -> {
-            SqliteTokens.deleteOfSubject(c, TokenRecord.Kind.SITE, id);
-            PreparedStatement delete = c.prepare("DELETE FROM sites WHERE id = ?");
-            delete.setString(1, id);
-            return delete.executeUpdate() > 0;
+        return writer.transaction("remove site '" + id + "'", c -> delete(c, id));
+    }
+
+    @Override
+    public int removeAll(List<String> ids) {
+        return writer.transaction("remove " + ids.size() + " sites", c -> {
+            int removed = 0;
+            for (String id : ids) {
+                removed += delete(c, id) ? 1 : 0;
+            }
+            return removed;
         });
+    }
+
+    private static boolean delete(SqlConnection c, String id) throws SQLException {
+        SqliteTokens.deleteOfSubject(c, TokenRecord.Kind.SITE, id);
+        PreparedStatement delete = c.prepare("DELETE FROM sites WHERE id = ?");
+        delete.setString(1, id);
+        return delete.executeUpdate() > 0;
     }
 
     @Override

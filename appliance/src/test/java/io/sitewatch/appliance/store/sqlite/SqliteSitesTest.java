@@ -163,6 +163,18 @@ class SqliteSitesTest {
     }
 
     @Test
+    void removeAllDeletesManySitesAndTheirTokensAndCountsThoseThatExisted() {
+        sites.addAll(List.of(enrolment("s1"), enrolment("s2"), enrolment("s3")));
+
+        assertThat(sites.removeAll(List.of("s1", "s3", "gone"))).isEqualTo(2);
+
+        assertThat(sites.list()).extracting(Site::id).containsExactly("s2");
+        assertThat(store.tokens().find("t-s1")).isEmpty();
+        assertThat(store.tokens().find("t-s3")).isEmpty();
+        assertThat(store.tokens().find("t-s2")).isPresent();
+    }
+
+    @Test
     void replaceTokenSwapsEveryTokenOfTheSite() {
         sites.add(enrolment("s1"));
         store.tokens().add(siteToken("t-s1-extra", "s1"));
