@@ -127,11 +127,17 @@ public final class SignalCore {
      */
     public void message(Link link, String frame) {
         Decoded decoded = codec.decode(frame);
+        // The credential check reads the database: done before taking the monitor, so hellos
+        // never hold up relays or each other.
+        Optional<Identity> identity = null;
+        if (decoded instanceof Decoded.Ok ok && ok.message() instanceof Inbound.Hello hello && awaitsHello(link)) {
+            identity = credentials.authenticate(hello.token());
+        }
         Relay relay;
         synchronized (this) {
             Session session = byLink.get(link);
             if (session == null) {
-                beforeWelcome(link, decoded);
+                beforeWelcome(link, decoded, identity);
             } else if (admit(session)) {
                 dispatch(session, decoded);
             }
@@ -401,12 +407,17 @@ public final class SignalCore {
 
     // ---- hello and session lifecycle ----
 
-    private void beforeWelcome(Link link, Decoded decoded) {
+    private synchronized boolean awaitsHello(Link link) {
+        return pending.containsKey(link);
+    }
+
+    /** @param identity the credential's check made before the monitor was taken, or null if none was made */
+    private void beforeWelcome(Link link, Decoded decoded, Optional<Identity> identity) {
         if (pending.remove(link) == null) {
             return; // a link that was already refused or replaced
         }
         if (decoded instanceof Decoded.Ok ok && ok.message() instanceof Inbound.Hello hello) {
-            hello(link, hello);
+            hello(link, hello, identity != null ? identity : credentials.authenticate(hello.token()));
         } else {
             refuse(link, "the first message must be hello");
         }
@@ -419,8 +430,7 @@ public final class SignalCore {
         observer.event(new SignalObserver.Event("auth-failed", null, null, link.remoteAddress() + ": " + reason));
     }
 
-    private void hello(Link link, Inbound.Hello hello) {
-        Optional<Identity> identity = credentials.authenticate(hello.token());
+    private void hello(Link link, Inbound.Hello hello, Optional<Identity> identity) {
         if (identity.isEmpty()) {
             refuse(link, "invalid, expired or revoked credential");
             return;

@@ -14,7 +14,7 @@ import java.util.Map;
  * PeerJS server and the appliance, each started in turn on loopback and stopped by its PID.
  * Prints the issue's targets against the measured values and the same-run ratios.
  *
- * <p>Arguments: {@code JAR PEERJS_SCRIPT WORK_DIR [--quick] [--only=NAME,..] [--phases=latency,throughput,idle]};
+ * <p>Arguments: {@code JAR PEERJS_SCRIPT WORK_DIR [--quick] [--only=NAME,..] [--phases=latency,throughput,idle] [--sessions=N]};
  * {@code --quick} shortens every phase (for checking the harness, not for figures); {@code --only}
  * and {@code --phases} run a part (e.g. while tuning one thing) and then print no table.
  */
@@ -45,8 +45,10 @@ public final class Compare {
         List<String> only = flag(flags, "--only=", "bare Jetty,PeerJS,sitewatch");
         List<String> phases = flag(flags, "--phases=", "latency,throughput,idle");
         boolean partial = only.size() < 3 || phases.size() < 3;
-        int idleSessions = quick ? 500 : 10_000;
-        List<String> jvm = List.of();
+        int idleSessions = Integer.parseInt(flag(flags, "--sessions=", quick ? "500" : "10000").get(0));
+        // Both JVM servers alike: after the GC before each memory reading, the heap gives back
+        // what it does not need, so RSS follows live memory instead of past garbage.
+        List<String> jvm = List.of("-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=20");
 
         List<Contender> contenders = List.of(new BareJetty(18091, work, jvm), new PeerJs(18092, work, peerjs),
                 new ApplianceContender(18093, work, jar, jvm));

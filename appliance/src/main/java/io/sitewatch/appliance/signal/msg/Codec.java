@@ -36,8 +36,14 @@ public final class Codec {
     public static final Set<String> RELAYED_TYPES = Set.of("offer", "answer", "candidate", "bye");
 
     private static final int MAX_NESTING = 32;
+    /**
+     * Each transport thread splices relayed frames in one reused builder, so a relay allocates
+     * only the frame it sends; frames larger than this (SDP of many media sections) get their own.
+     */
+    private static final int SPLICE_REUSE_LIMIT = 16 * 1024;
 
     private final ObjectMapper mapper;
+    private final ThreadLocal<StringBuilder> splice = ThreadLocal.withInitial(() -> new StringBuilder(4096));
     private final ObjectReader treeReader;
     private final ObjectReader inboundReader;
     private final ObjectWriter outboundWriter;
@@ -115,8 +121,10 @@ public final class Codec {
     public String stamp(String frame, ObjectNode raw, String from) {
         if (!raw.has("from") && isPlainId(from)) {
             int close = frame.lastIndexOf('}');
-            return new StringBuilder(frame.length() + from.length() + 10)
-                    .append(frame, 0, close).append(",\"from\":\"").append(from).append('"')
+            int length = frame.length() + from.length() + 10;
+            StringBuilder out = length <= SPLICE_REUSE_LIMIT ? splice.get() : new StringBuilder(length);
+            out.setLength(0);
+            return out.append(frame, 0, close).append(",\"from\":\"").append(from).append('"')
                     .append(frame, close, frame.length()).toString();
         }
         raw.put("from", from);
