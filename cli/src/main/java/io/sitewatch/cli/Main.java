@@ -17,6 +17,7 @@ import io.sitewatch.cli.commands.EventsCommand;
 import io.sitewatch.cli.commands.GroupCommand;
 import io.sitewatch.cli.commands.KickCommand;
 import io.sitewatch.cli.commands.LinksCommand;
+import io.sitewatch.cli.commands.LoadtestCommand;
 import io.sitewatch.cli.commands.ManCommand;
 import io.sitewatch.cli.commands.OperatorCommand;
 import io.sitewatch.cli.commands.RecordingsCommand;
@@ -45,7 +46,7 @@ import picocli.CommandLine.Command;
                 ControlCommand.class, RoomsCommand.class, RoomCommand.class, WatchCommand.class, KickCommand.class,
                 ReleaseCommand.class, EventsCommand.class, CertCommand.class, ConfigCommand.class,
                 CompletionCommand.class, ManCommand.class, DiscoverCommand.class, BackupCommand.class,
-                RestoreCommand.class, DoctorCommand.class, RecordingsCommand.class,
+                RestoreCommand.class, DoctorCommand.class, RecordingsCommand.class, LoadtestCommand.class,
                 CommandLine.HelpCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {"  0  done", "  1  refused or failed (the message says why)", "  2  bad arguments",

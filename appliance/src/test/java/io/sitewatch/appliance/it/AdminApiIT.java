@@ -123,6 +123,8 @@ class AdminApiIT {
             JsonNode status = call("GET", "/v1/status", null, 200);
             assertThat(status.get("sites").asInt()).isEqualTo(1);
             assertThat(status.get("baseUrl").asText()).startsWith("http://127.0.0.1:");
+            assertThat(status.get("cpuSeconds").asDouble()).isGreaterThan(0); // the process's own, for loadtest
+            assertThat(status.get("rssBytes").asLong()).isGreaterThan(1 << 20);
         } finally {
             ws.stop();
         }

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.websocket.client.WebSocketClient;
 
@@ -20,6 +21,11 @@ public final class LoadClient implements AutoCloseable {
 
     /** @param base the server, e.g. {@code ws://127.0.0.1:8080} */
     public LoadClient(Dialect dialect, URI base, Tally tally) throws Exception {
+        this(dialect, base, tally, null);
+    }
+
+    /** @param tls how to trust a {@code wss://} server's certificate; null for the JVM's defaults */
+    public LoadClient(Dialect dialect, URI base, Tally tally, SslContextFactory.Client tls) throws Exception {
         this.dialect = dialect;
         this.base = base;
         this.tally = tally;
@@ -28,6 +34,9 @@ public final class LoadClient implements AutoCloseable {
         threads.setDaemon(true);
         HttpClient http = new HttpClient();
         http.setExecutor(threads);
+        if (tls != null) {
+            http.setSslContextFactory(tls);
+        }
         http.setMaxConnectionsPerDestination(100_000);
         http.setMaxRequestsQueuedPerDestination(100_000);
         http.setConnectTimeout(10_000);

@@ -30,13 +30,14 @@ public final class AdminDto {
     /**
      * The appliance at a glance. {@code baseUrl} is for this box; {@code deviceUrl} is the address other
      * devices use (the first host name or address the certificate covers). Disk figures are for the data
-     * directory (its size) and the file system holding it.
+     * directory (its size) and the file system holding it. {@code cpuSeconds} (CPU time since start) and
+     * {@code rssBytes} (resident memory) are the appliance process's own, -1 where unknown.
      */
     public record Status(String version, Instant startedAt, long uptimeSeconds, String dataDir, String baseUrl,
                          String deviceUrl, boolean tls, int port, int redirectPort, String adminSocket,
                          Map<String, Integer> sessions, int sites, int operators, long eventsDropped,
                          long diskUsedBytes, long diskFreeBytes, long diskTotalBytes, String standbyOf,
-                         Instant standbyLastSync, String standbyError) {}
+                         Instant standbyLastSync, String standbyError, double cpuSeconds, long rssBytes) {}
 
     /** The appliance's own CA, for devices to trust ({@code sitewatch cert export-ca}). */
     public record CaCertificate(String pem, String fingerprintSha256) {}

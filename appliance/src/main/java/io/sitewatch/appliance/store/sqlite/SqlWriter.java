@@ -65,10 +65,19 @@ final class SqlWriter implements AutoCloseable {
             checkpointIfLarge();
             return result;
         } catch (SQLException e) {
+            if (isDiskFull(e)) {
+                throw new StoreException.Full("cannot " + what + ": the disk holding the database is full", e);
+            }
             throw new StoreException("cannot " + what + ": " + e.getMessage(), e);
         } finally {
             lock.unlock();
         }
+    }
+
+    /** SQLITE_FULL: the database or its WAL could not grow (ENOSPC, or max_page_count reached). */
+    static boolean isDiskFull(SQLException e) {
+        return e instanceof org.sqlite.SQLiteException s
+                && (s.getResultCode().code & 0xff) == org.sqlite.SQLiteErrorCode.SQLITE_FULL.code;
     }
 
     private <T> T inTransaction(SqlConnection.Work<T> work) throws SQLException {

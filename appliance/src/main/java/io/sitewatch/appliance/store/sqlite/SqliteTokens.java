@@ -12,7 +12,8 @@ import java.util.Optional;
 
 final class SqliteTokens implements TokenRepository {
 
-    private static final String FIND =
+    /** The query of every {@code hello}: one row by primary key (a test checks its plan). */
+    static final String FIND =
             "SELECT id, kind, subject, secret_hash, created_at, expires_at FROM tokens WHERE id = ?";
     private static final String INSERT = "INSERT INTO tokens (id, kind, subject, secret_hash, created_at, expires_at)"
             + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";

@@ -13,15 +13,15 @@ class CodecStampTest {
 
     private String stamp(String frame, String from) {
         Codec.Decoded.Ok ok = (Codec.Decoded.Ok) codec.decode(frame);
-        return codec.stamp(frame, ok.raw(), from);
+        return codec.stamp(ok, from);
     }
 
     @Test
     void splicesFromIntoTheFrameKeepingEveryOtherByte() {
         String frame = "{ \"type\" : \"offer\", \"to\":\"abc\", \"sdp\":\"v=0\\r\\na=x caf\\u00e9 1.50\" }  ";
         String out = stamp(frame, "Zb8Qe0Vx-_9");
-        assertThat(out).isEqualTo("{ \"type\" : \"offer\", \"to\":\"abc\", \"sdp\":\"v=0\\r\\na=x caf\\u00e9 1.50\" "
-                + ",\"from\":\"Zb8Qe0Vx-_9\"}  ");
+        assertThat(out).isEqualTo("{\"from\":\"Zb8Qe0Vx-_9\", \"type\" : \"offer\", \"to\":\"abc\", "
+                + "\"sdp\":\"v=0\\r\\na=x caf\\u00e9 1.50\" }  ");
     }
 
     @Test

@@ -47,6 +47,26 @@ class SqliteStoreTest {
     }
 
     @Test
+    void theDatabaseAndItsWalAreOwnerOnlyEvenInAnOpenDirectory() throws Exception {
+        Path db = dir.resolve("data").resolve("sitewatch.db");
+        Files.createDirectories(db.getParent());
+        try (SqliteStore store = SqliteStore.open(db)) {
+            store.sites().add(enrolment("s1"));
+            for (String file : List.of("sitewatch.db", "sitewatch.db-wal", "sitewatch.db-shm")) {
+                assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+                        Files.getPosixFilePermissions(db.resolveSibling(file)))).as(file).isEqualTo("rw-------");
+            }
+        }
+        // A database an older version left readable is narrowed on the next open.
+        Files.setPosixFilePermissions(db, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        try (SqliteStore store = SqliteStore.open(db)) {
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(db)))
+                    .isEqualTo("rw-------");
+            assertThat(store.sites().list()).hasSize(1);
+        }
+    }
+
+    @Test
     void aSecondStoreOnTheSameDirectoryIsRefused() throws Exception {
         Path db = dir.resolve("sitewatch.db");
         try (SqliteStore first = SqliteStore.open(db)) {
