@@ -24,8 +24,8 @@ public final class Compare {
     private static final double LATENCY_RATE = 2_000;
     private static final int THROUGHPUT_SITES = 1_500;
     private static final int THROUGHPUT_OPERATORS = 30;
-    private static final double[] RAMP = {5_000, 7_500, 10_000, 15_000, 20_000, 30_000, 40_000, 55_000, 75_000,
-        100_000};
+    private static final double[] RAMP = {1_000, 2_000, 3_500, 5_000, 7_500, 10_000, 15_000, 20_000, 30_000,
+        40_000, 55_000, 75_000, 100_000};
     private static final double P99_LIMIT_MS = 50;
     private static final double OPEN_RATE = 1_000;
 
@@ -108,7 +108,7 @@ public final class Compare {
         double tJ = j.throughput().msgPerSecond();
         double tP = p.throughput().msgPerSecond();
         rows.add(new String[] {"relay msg/s (p99<=50ms, no loss)", ">=0.8x Jetty, >=1.5x PeerJS", n0(tA), n0(tJ),
-            n0(tP), ratio(tA, tJ), ratio(tA, tP), yes(tA >= 0.8 * tJ && tA >= 1.5 * tP)});
+            n0(tP), ratio(tA, tJ), ratio(tA, tP), yes(tA > 0 && tA >= 0.8 * tJ && tA >= 1.5 * tP)});
         rows.add(new String[] {"latency p50 ms @2000/s, 100 pairs", "-", n2(a.latency().p50()),
             n2(j.latency().p50()), n2(p.latency().p50()), ratio(a.latency().p50(), j.latency().p50()),
             ratio(a.latency().p50(), p.latency().p50()), "-"});
