@@ -66,6 +66,10 @@ public final class Compare {
                 Loads.Latency latency = null;
                 Loads.Throughput throughput = null;
                 Loads.Idle idle = null;
+                if (results.isEmpty() && !quick) {
+                    // The generator's own JIT warms up here, not while the first server is measured.
+                    Loads.latency(c, LATENCY_PAIRS, LATENCY_RATE, Duration.ofSeconds(3), Duration.ofSeconds(10));
+                }
                 if (phases.contains("latency")) {
                     latency = Loads.latency(c, LATENCY_PAIRS, LATENCY_RATE,
                             Duration.ofSeconds(quick ? 1 : 3), Duration.ofSeconds(quick ? 2 : 10));
