@@ -136,10 +136,14 @@ public final class SignalCore {
             }
         }
         Decoded decoded = codec.decode(frame);
+        // The credential check reads the database: made before taking the monitor again, so
+        // hellos never hold up relays or each other.
+        Optional<Identity> identity = session == null && decoded instanceof Decoded.Ok ok
+                && ok.message() instanceof Inbound.Hello hello ? credentials.authenticate(hello.token()) : null;
         Relay relay;
         synchronized (this) {
             if (session == null) {
-                beforeWelcome(link, decoded);
+                beforeWelcome(link, decoded, identity);
             } else if (byLink.get(link) == session) {
                 dispatch(session, decoded);
             }
@@ -409,12 +413,13 @@ public final class SignalCore {
 
     // ---- hello and session lifecycle ----
 
-    private void beforeWelcome(Link link, Decoded decoded) {
+    /** @param identity what the hello's credential authenticated as (checked outside the monitor); null for no hello */
+    private void beforeWelcome(Link link, Decoded decoded, Optional<Identity> identity) {
         if (pending.remove(link) == null) {
             return; // a link that was already refused or replaced
         }
         if (decoded instanceof Decoded.Ok ok && ok.message() instanceof Inbound.Hello hello) {
-            hello(link, hello);
+            hello(link, hello, identity);
         } else {
             refuse(link, "the first message must be hello");
         }
@@ -427,8 +432,7 @@ public final class SignalCore {
         observer.event(new SignalObserver.Event("auth-failed", null, null, link.remoteAddress() + ": " + reason));
     }
 
-    private void hello(Link link, Inbound.Hello hello) {
-        Optional<Identity> identity = credentials.authenticate(hello.token());
+    private void hello(Link link, Inbound.Hello hello, Optional<Identity> identity) {
         if (identity.isEmpty()) {
             refuse(link, "invalid, expired or revoked credential");
             return;

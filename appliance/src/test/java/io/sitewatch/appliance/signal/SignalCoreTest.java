@@ -42,6 +42,15 @@ class SignalCoreTest {
         }
 
         @Test
+        void helloChecksTheCredentialOnceAndOutsideTheCoreMonitor() {
+            Client site = f.client(f.site("w1"));
+            site.send("hello", "token", "site-token:w1");
+            assertThat(site.error().get("code").asText()).isEqualTo("bad-message");
+            assertThat(f.credentialChecks).isEqualTo(1);
+            assertThat(f.credentialChecksUnderMonitor).isZero();
+        }
+
+        @Test
         void operatorTokenGetsOperatorWelcomeListingOnlineSitesAndOperators() {
             Client site = f.client(f.site("w1"));
             f.site("w2");

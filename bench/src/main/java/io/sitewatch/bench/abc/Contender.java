@@ -120,6 +120,19 @@ abstract class Contender {
         return Long.parseLong(m.group(1));
     }
 
+    /**
+     * With {@code -Dbench.histogram=true}, a JVM server's live-object histogram goes to the work
+     * directory (what each idle session costs, by class).
+     */
+    void heapHistogram(String phase) throws IOException, InterruptedException {
+        if (jvm() && Boolean.getBoolean("bench.histogram")) {
+            Path out = logFile.resolveSibling(logFile.getFileName().toString().replace(".log", "-" + phase
+                    + "-histogram.txt"));
+            new ProcessBuilder("jcmd", Long.toString(pid()), "GC.class_histogram").redirectErrorStream(true)
+                    .redirectOutput(out.toFile()).start().waitFor(60, TimeUnit.SECONDS);
+        }
+    }
+
     /** Stops the process this contender started (TERM, then KILL after 10 s). */
     void stop() {
         if (process == null || !process.isAlive()) {

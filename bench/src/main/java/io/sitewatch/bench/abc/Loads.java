@@ -109,14 +109,28 @@ final class Loads {
                     peers.add(client.open(c.site("idle", next[0]++)));
                 }
             })), Duration.ofMillis((long) (count / rate * 1000) + 2_000), () -> next[0] >= count);
-            awaitReady(peers, 60);
+            awaitSettled(peers, 60);
             Histogram open = tally.sample().open();
             Thread.sleep(2_000);
             long full = c.rssKiB();
+            c.heapHistogram("idle");
+            long opened = peers.stream().filter(p -> p.ready().isDone() && !p.ready().isCompletedExceptionally())
+                    .count();
             peers.forEach(Peer::close);
             Thread.sleep(1_000);
-            return new Idle(count, (full - empty) / (double) count, open.getValueAtPercentile(99) / NANOS_PER_MS,
-                    open.getValueAtPercentile(50) / NANOS_PER_MS, empty, full, tally.errors().toString());
+            return new Idle((int) opened, (full - empty) / (double) Math.max(1, opened),
+                    open.getValueAtPercentile(99) / NANOS_PER_MS, open.getValueAtPercentile(50) / NANOS_PER_MS,
+                    empty, full, tally.errors().toString());
+        }
+    }
+
+    /** Waits until every peer is ready or has failed (a failure is counted in the tally, not thrown). */
+    static void awaitSettled(List<Peer> peers, int seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        for (Peer peer : peers) {
+            while (!peer.ready().isDone() && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
         }
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,7 +23,7 @@ import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
  * shape. {@code hello} (any token) gets {@code welcome} with a fresh session id; a message with
  * {@code to} goes to that session with {@code from} set. No auth, permissions, rate limits or
  * presence: what is left is the transport and the JSON, the floor the appliance is measured against.
- * Jetty's defaults are kept (buffers, threads). {@code /healthz} answers 200 for the start-up probe.
+ * Jetty's defaults are kept (buffers, threads) but for a long idle timeout. {@code /healthz} answers 200 for the start-up probe.
  */
 public final class BareRelay {
 
@@ -44,8 +45,11 @@ public final class BareRelay {
         connector.setHost("127.0.0.1");
         connector.setPort(port);
         server.addConnector(connector);
-        WebSocketUpgradeHandler ws = WebSocketUpgradeHandler.from(server, container ->
-                container.addMapping("/signal", (request, response, callback) -> new Relay()));
+        WebSocketUpgradeHandler ws = WebSocketUpgradeHandler.from(server, container -> {
+            // Its clients send no pings: idle sessions must outlive a slow open of thousands.
+            container.setIdleTimeout(Duration.ofMinutes(10));
+            container.addMapping("/signal", (request, response, callback) -> new Relay());
+        });
         ws.setHandler(new Handler.Abstract.NonBlocking() {
             @Override
             public boolean handle(Request request, Response response, Callback callback) {
@@ -101,6 +105,11 @@ public final class BareRelay {
         @Override
         public void onWebSocketBinary(ByteBuffer payload, org.eclipse.jetty.websocket.api.Callback callback) {
             callback.succeed();
+        }
+
+        /** A broken connection is a client's business; the close that follows cleans up. */
+        @Override
+        public void onWebSocketError(Throwable cause) {
         }
 
         @Override

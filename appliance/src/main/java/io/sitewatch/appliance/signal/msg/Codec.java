@@ -42,6 +42,11 @@ public final class Codec {
 
     private static final int MAX_NESTING = 32;
     /**
+     * Each transport thread splices relayed frames in one reused builder, so a relay allocates
+     * only the frame it sends; frames larger than this (SDP of many media sections) get their own.
+     */
+    private static final int SPLICE_REUSE_LIMIT = 16 * 1024;
+    /**
      * Digits in one number (fraction and exponent included, an integer part of just 0 not, as Jackson counts):
      * more makes parsing slow for nothing (protocol.md, Clarifications, Limits).
      */
@@ -49,6 +54,7 @@ public final class Codec {
     private static final int MAX_NAME_LENGTH = 50_000;
 
     private final ObjectMapper mapper;
+    private final ThreadLocal<StringBuilder> splice = ThreadLocal.withInitial(() -> new StringBuilder(4096));
     private final ObjectReader treeReader;
     private final ObjectReader inboundReader;
     private final ObjectWriter outboundWriter;
@@ -128,12 +134,19 @@ public final class Codec {
      */
     public String stamp(Decoded.Ok message, String from) {
         String frame = message.frame();
-        String value = isPlainId(from) ? '"' + from + '"' : quote(from);
+        boolean plain = isPlainId(from);
+        if (!message.raw().has("from") && plain) {
+            int brace = frame.indexOf('{') + 1;
+            int length = frame.length() + from.length() + 10;
+            StringBuilder out = length <= SPLICE_REUSE_LIMIT ? splice.get() : new StringBuilder(length);
+            out.setLength(0);
+            return out.append(frame, 0, brace).append("\"from\":\"").append(from).append("\",")
+                    .append(frame, brace, frame.length()).toString();
+        }
+        String value = plain ? '"' + from + '"' : quote(from);
         if (!message.raw().has("from")) {
             int brace = frame.indexOf('{') + 1;
-            return new StringBuilder(frame.length() + value.length() + 8)
-                    .append(frame, 0, brace).append("\"from\":").append(value).append(',')
-                    .append(frame, brace, frame.length()).toString();
+            return frame.substring(0, brace) + "\"from\":" + value + ',' + frame.substring(brace);
         }
         try (JsonParser parser = mapper.getFactory().createParser(frame)) {
             parser.nextToken();
