@@ -32,7 +32,8 @@ final class Loads {
     /** {@code pairs} site/operator pairs relaying both ways at {@code rate} msg/s in total. */
     static Latency latency(Contender c, int pairs, double rate, Duration warmup, Duration measure) throws Exception {
         Tally tally = new Tally();
-        try (LoadClient client = new LoadClient(c.dialect(), c.base(), tally)) {
+        LoadClient client = new LoadClient(c.dialect(), c.base(), tally);
+        try {
             Topology t = Topology.open(c, client, "lat", pairs, pairs);
             RelayLoad load = new RelayLoad(t.routesBothWays());
             Pacer.run(List.of(load.at(rate)), warmup, () -> false);
@@ -46,6 +47,8 @@ final class Loads {
             return new Latency(h.getValueAtPercentile(50) / NANOS_PER_MS, h.getValueAtPercentile(99) / NANOS_PER_MS,
                     h.getValueAtPercentile(99.9) / NANOS_PER_MS, lost,
                     tally.receivedCount() - receivedBefore, tally.errors().toString());
+        } finally {
+            closeQuietly(client);
         }
     }
 
@@ -57,7 +60,8 @@ final class Loads {
                                  double p99LimitMs) throws Exception {
         Tally tally = new Tally();
         List<String> steps = new ArrayList<>();
-        try (LoadClient client = new LoadClient(c.dialect(), c.base(), tally)) {
+        LoadClient client = new LoadClient(c.dialect(), c.base(), tally);
+        try {
             Topology t = Topology.open(c, client, "tp", sites, operators);
             RelayLoad load = new RelayLoad(t.routesSitesToOperators());
             double best = 0;
@@ -94,6 +98,8 @@ final class Loads {
             }
             t.close();
             return new Throughput(best, stoppedBy, steps);
+        } finally {
+            closeQuietly(client);
         }
     }
 
@@ -101,7 +107,8 @@ final class Loads {
     static Idle idle(Contender c, int count, double rate) throws Exception {
         Tally tally = new Tally();
         long empty = c.rssKiB();
-        try (LoadClient client = new LoadClient(c.dialect(), c.base(), tally)) {
+        LoadClient client = new LoadClient(c.dialect(), c.base(), tally);
+        try {
             List<Peer> peers = new ArrayList<>(count);
             int[] next = {0};
             Pacer.run(List.of(new Pacer.Paced(rate, () -> {
@@ -121,6 +128,17 @@ final class Loads {
             return new Idle((int) opened, (full - empty) / (double) Math.max(1, opened),
                     open.getValueAtPercentile(99) / NANOS_PER_MS, open.getValueAtPercentile(50) / NANOS_PER_MS,
                     empty, full, tally.errors().toString());
+        } finally {
+            closeQuietly(client);
+        }
+    }
+
+    /** Stopping a client with thousands of sessions may outlast Jetty's stop timeout: the figures are taken. */
+    private static void closeQuietly(LoadClient client) {
+        try {
+            client.close();
+        } catch (Exception e) {
+            System.out.println("  (load client stopped uncleanly: " + e + ")");
         }
     }
 
