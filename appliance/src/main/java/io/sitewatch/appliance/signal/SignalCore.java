@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The signaling server of protocol.md, without a transport: the transport reports connections
@@ -60,8 +61,12 @@ public final class SignalCore {
     private final SecureRandom random = new SecureRandom();
 
     private final Map<Class<? extends Inbound>, Handler<Inbound>> handlers = new HashMap<>();
-    /** Connections that have not said {@code hello} yet, with the time they opened. */
-    private final Map<Link, Long> pending = new HashMap<>();
+    /**
+     * Connections that have not said {@code hello} yet, with the time they opened. Concurrent, so
+     * that a new connection is noted without the monitor: while hundreds open at once, their
+     * threads would otherwise queue on it behind the hellos.
+     */
+    private final Map<Link, Long> pending = new ConcurrentHashMap<>();
     private final Map<Link, Session> byLink = new HashMap<>();
     private final Map<String, Session> sessions = new HashMap<>();
     private final Map<String, Session> byResumeHash = new HashMap<>();
@@ -117,7 +122,7 @@ public final class SignalCore {
 
     // ---- transport entry points ----
 
-    public synchronized void open(Link link) {
+    public void open(Link link) {
         pending.put(link, clock.millis());
     }
 
