@@ -35,6 +35,7 @@ public final class SecretsInLogs implements LauncherSessionListener {
         try {
             Files.createDirectories(Secrets.logs());
             Files.deleteIfExists(Secrets.reports().resolve("secrets.txt"));
+            Files.deleteIfExists(Secrets.reports().resolve("figures.tsv")); // one run's figures, not every run's
             try (Stream<Path> logs = Files.list(Secrets.logs())) {
                 for (Path log : (Iterable<Path>) logs::iterator) {
                     Files.delete(log);

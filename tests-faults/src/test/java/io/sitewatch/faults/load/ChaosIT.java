@@ -42,10 +42,12 @@ class ChaosIT {
     private static final int OPERATORS = 4;
     private static final long HEARTBEAT_MS = 1_000;
     private static final long RESUME_WINDOW_MS = 3_000;
-    /** Longest a message may sit in a healthy connection on a busy machine, plus the longest delay fault. */
-    private static final long IN_FLIGHT_MS = 1_000;
-    /** The longest delay fault, plus scheduling slack. */
-    private static final long MAX_DELAY_MS = 500;
+    /**
+     * How long before a connection breaks a message may still be in it: the longest stall (1 s) and
+     * delay (0.3 s) a connection survives, plus slack for a machine this busy (phase 4 saw healthy
+     * relays take over a second at a load average of 30 on 2 cores).
+     */
+    private static final long IN_FLIGHT_MS = 2_500;
 
     @Test
     void socketChaosLosesNothingInsideTheResumeWindow(@TempDir Path dir) throws Exception {
@@ -103,7 +105,7 @@ class ChaosIT {
                 long span = switch (kind) {
                     case "stall" -> 200 + random.nextInt(800);
                     case "long-stall" -> 4_500;
-                    case "delay" -> 50 + random.nextInt(250); // at most MAX_DELAY_MS
+                    case "delay" -> 50 + random.nextInt(250);
                     case "drop" -> 4_000;
                     default -> 0;
                 };
@@ -394,12 +396,12 @@ class ChaosIT {
     }
 
     /**
-     * The sender wrote the message into its own connection as it broke: after the fault began (or a
-     * longest delay before it, still in the proxy) and before the client noticed and stopped sending.
+     * The sender wrote the message into its own connection as it broke: after the fault began (or
+     * shortly before, still in the proxy) and before the client noticed and stopped sending.
      */
     private static boolean sendingBroken(ChaosClient sender, long sentAt) {
         synchronized (sender) {
-            return sender.faults.stream().anyMatch(f -> f.closedAt >= 0 && sentAt >= f.start - MAX_DELAY_MS
+            return sender.faults.stream().anyMatch(f -> f.closedAt >= 0 && sentAt >= f.start - IN_FLIGHT_MS
                     && sentAt <= f.closedAt);
         }
     }
