@@ -145,7 +145,7 @@ public final class Appliance implements AutoCloseable {
         opened.push(core::shutdown); // sessions get 1001 before the server stops
 
         DiskUsage disk = new DiskUsage(dataDir, clock);
-        admin = new AdminServer(dataDir, config.admin().socketGroup(), new AdminApi(registry, core, store, hub,
+        admin = new AdminServer(dataDir, config.admin().socketGroup(), config.admin().httpPort(), new AdminApi(registry, core, store, hub,
                 recordings, () -> status(clock, disk), () -> ConfigLoader.toToml(config), this::caCertificate,
                 () -> diagnostics(config), (out, withRecordings) -> BackupArchive.write(out, dataDir, store,
                         configFile, withRecordings, clock.instant())));
@@ -277,6 +277,11 @@ public final class Appliance implements AutoCloseable {
 
     public Path adminSocket() {
         return admin.socket();
+    }
+
+    /** The admin API's loopback HTTP port ({@code admin.http-port}), or 0 when it has none. */
+    public int adminHttpPort() {
+        return admin.httpPort();
     }
 
     /** The CA file to install on devices, when the appliance made its own certificate. */

@@ -7,9 +7,12 @@ import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipalNotFoundException;
+import java.security.SecureRandom;
+import java.util.Base64;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.unixdomain.server.UnixDomainServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
@@ -20,20 +23,30 @@ import org.slf4j.LoggerFactory;
  * by the service user only (0600 inside the 0700 data directory), or also by one group (0660,
  * with the directory 0750: a packaged box lets admins in group {@code sitewatch} use it without
  * sudo). Jetty sets no permissions itself, so they are set right after binding; the directory's
- * mode and the process umask close that window.
+ * mode and the process umask close that window. With {@code admin.http-port} it also listens on
+ * loopback TCP, where {@link LoopbackGuard} stands in for the file permissions.
  */
 public final class AdminServer implements AutoCloseable {
 
     public static final String SOCKET_NAME = "admin.sock";
     private static final Logger LOG = LoggerFactory.getLogger(AdminServer.class);
 
+    public static final String TOKEN_NAME = "admin.token";
+
     private final Server server;
     private final Path socket;
+    private final Path tokenFile;
     private final String group;
+    private final ServerConnector loopback;
 
-    /** @param group blank: owner-only; else the group whose members may use the socket too */
-    public AdminServer(Path dataDir, String group, AdminApi api) {
+    /**
+     * @param group    blank: owner-only; else the group whose members may use the socket too
+     * @param httpPort 0: the socket only; else loopback HTTP on this port as well, guarded by {@link LoopbackGuard}
+     *                 with the token in {@value #TOKEN_NAME} (created on first use)
+     */
+    public AdminServer(Path dataDir, String group, int httpPort, AdminApi api) throws IOException {
         this.socket = dataDir.resolve(SOCKET_NAME).toAbsolutePath();
+        this.tokenFile = dataDir.resolve(TOKEN_NAME).toAbsolutePath();
         this.group = group == null ? "" : group.strip();
         QueuedThreadPool threads = new QueuedThreadPool(16, 2);
         threads.setName("admin");
@@ -44,7 +57,32 @@ public final class AdminServer implements AutoCloseable {
         UnixDomainServerConnector connector = new UnixDomainServerConnector(server, new HttpConnectionFactory(config));
         connector.setUnixDomainPath(socket);
         server.addConnector(connector);
-        server.setHandler(api.handler());
+        if (httpPort == 0) {
+            loopback = null;
+            server.setHandler(api.handler());
+        } else {
+            loopback = new ServerConnector(server, 1, 1, new HttpConnectionFactory(config));
+            loopback.setHost("127.0.0.1");
+            loopback.setPort(httpPort);
+            server.addConnector(loopback);
+            server.setHandler(new LoopbackGuard(api.handler(), loopback, httpPort, token(tokenFile)));
+        }
+    }
+
+    /** The token in {@code file}, made (0600) if there is none yet; an existing file is made owner-only again. */
+    private static String token(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            byte[] secret = new byte[32];
+            new SecureRandom().nextBytes(secret);
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(file, Base64.getUrlEncoder().withoutPadding().encodeToString(secret) + "\n");
+        }
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        String token = Files.readString(file).strip();
+        if (token.length() < 32) {
+            throw new IOException(file + " must hold a token of at least 32 characters (delete it to get a new one)");
+        }
+        return token;
     }
 
     public void start() throws IOException {
@@ -57,7 +95,8 @@ public final class AdminServer implements AutoCloseable {
         try {
             server.start();
         } catch (Exception e) {
-            throw new IOException("cannot open the admin socket " + socket + ": " + e.getMessage(), e);
+            throw new IOException("cannot open the admin API on " + socket + (loopback == null ? "" : " and 127.0.0.1:"
+                    + loopback.getPort()) + ": " + e.getMessage(), e);
         }
         if (principal == null) {
             Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
@@ -72,6 +111,14 @@ public final class AdminServer implements AutoCloseable {
             Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw----"));
             LOG.info("admin API on {} (owner and group {})", socket, group);
         }
+        if (loopback != null) {
+            LOG.info("admin API also on http://127.0.0.1:{} (bearer token in {})", loopback.getLocalPort(), tokenFile);
+        }
+    }
+
+    /** The loopback HTTP port, or 0 when there is none. */
+    public int httpPort() {
+        return loopback == null ? 0 : loopback.getLocalPort();
     }
 
     private GroupPrincipal lookUp(String name) throws IOException {

@@ -3,6 +3,7 @@ package io.sitewatch.appliance.admin;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.sitewatch.appliance.http.HttpJson;
 import io.sitewatch.appliance.registry.RegistryException;
+import io.sitewatch.appliance.store.StoreException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -130,6 +131,11 @@ final class Routes extends Handler.Abstract {
             }
         } catch (ApiException e) {
             HttpJson.error(response, callback, e.status, e.code, e.getMessage());
+        } catch (StoreException.Full e) {
+            LOG.warn("admin API {} {} refused: {}", request.getMethod(), Request.getPathInContext(request),
+                    e.getMessage());
+            HttpJson.error(response, callback, HttpStatus.INSUFFICIENT_STORAGE_507, "disk-full",
+                    e.getMessage() + "; nothing was changed, free some space and retry");
         } catch (RegistryException e) {
             int status = switch (e.kind()) {
                 case NOT_FOUND -> HttpStatus.NOT_FOUND_404;

@@ -225,22 +225,27 @@ public record Config(Http http, Tls tls, Ice ice, Tiers tiers, Intercom intercom
     }
 
     /**
-     * The admin socket ({@code DATA_DIR/admin.sock}).
+     * The admin socket ({@code DATA_DIR/admin.sock}), and optionally loopback HTTP for hosts where a Unix socket
+     * does not suit (design.md, Admin API).
      *
      * @param socketGroup blank: only the service user may use it (0600); a group name: members of that group may
      *                    too (0660, e.g. {@code sitewatch} on a packaged box, with the data directory 0750)
+     * @param httpPort    0: no loopback listener (default); else the admin API also on {@code 127.0.0.1:PORT},
+     *                    for requests with {@code Host: 127.0.0.1|localhost:PORT} and the bearer token in
+     *                    {@code DATA_DIR/admin.token} (0600)
      */
-    public record Admin(String socketGroup) {
+    public record Admin(String socketGroup, int httpPort) {
         public Admin {
             socketGroup = blankToEmpty(socketGroup);
             if (!socketGroup.isEmpty() && !socketGroup.matches("[A-Za-z0-9_][A-Za-z0-9_.-]*\\$?")) {
                 throw new IllegalArgumentException("admin.socket-group must be a group name, not '"
                         + socketGroup + "'");
             }
+            requirePort(httpPort, "admin.http-port");
         }
 
         static Admin defaults() {
-            return new Admin("");
+            return new Admin("", 0);
         }
     }
 

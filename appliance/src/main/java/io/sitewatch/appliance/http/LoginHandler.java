@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.sitewatch.appliance.auth.LoginThrottle;
 import io.sitewatch.appliance.auth.Tokens;
 import io.sitewatch.appliance.registry.Registry;
+import io.sitewatch.appliance.store.StoreException;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -64,7 +65,16 @@ final class LoginHandler extends Handler.Abstract {
                     "too many failed logins; try again in " + (wait + 999) / 1000 + " s");
             return true;
         }
-        Optional<Tokens.Issued> issued = registry.login(name, credentials.get()[1]);
+        Optional<Tokens.Issued> issued;
+        try {
+            issued = registry.login(name, credentials.get()[1]);
+        } catch (StoreException.Full e) {
+            LOG.warn("login of '{}' refused: {}", name, e.getMessage());
+            response.getHeaders().put(HttpHeader.RETRY_AFTER, "60");
+            HttpJson.error(response, callback, HttpStatus.INSUFFICIENT_STORAGE_507, "disk-full",
+                    "the appliance's disk is full; ask the admin to free space, then log in again");
+            return true;
+        }
         if (issued.isEmpty()) {
             throttle.failed(name, address);
             LOG.info("login failed for '{}' from {}", name, address);

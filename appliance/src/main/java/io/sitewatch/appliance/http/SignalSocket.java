@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.slf4j.Logger;
@@ -14,21 +15,24 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Jetty side of one {@code /signal} connection: moves frames between the socket and the
- * core and nothing else. Outgoing frames are handed to Jetty's flusher at once; the number
- * not yet written is bounded, and a full outbox tells the core the client is too slow.
+ * core and nothing else. Outgoing frames are handed to Jetty's flusher at once; the frames and
+ * characters not yet written are bounded, and a full outbox tells the core the client is too slow.
  */
 public final class SignalSocket implements Session.Listener.AutoDemanding, Link {
 
     private static final Logger LOG = LoggerFactory.getLogger(SignalSocket.class);
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+    /** Unwritten text a client may hold up: 64 frames of the largest size (protocol.md, Transport). */
+    static final long MAX_UNWRITTEN_CHARS = 64 * 64 * 1024;
 
     private final SignalCore core;
     private final Clock clock;
     private final int outboxLimit;
     private final String remote;
     private final AtomicInteger unwritten = new AtomicInteger();
+    private final AtomicLong unwrittenChars = new AtomicLong();
+    private volatile boolean overflowed;
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final Callback written = Callback.from(unwritten::decrementAndGet, failure -> unwritten.decrementAndGet());
     private volatile Session session;
     private volatile long lastActivity;
 
@@ -88,17 +92,30 @@ public final class SignalSocket implements Session.Listener.AutoDemanding, Link 
         if (closed.get()) {
             return true;
         }
-        if (unwritten.incrementAndGet() > outboxLimit) {
-            unwritten.decrementAndGet();
+        int chars = frame.length();
+        long pendingChars = unwrittenChars.addAndGet(chars);
+        if (unwritten.incrementAndGet() > outboxLimit || pendingChars > MAX_UNWRITTEN_CHARS) {
+            written(chars);
+            overflowed = true;
             return false;
         }
-        session.sendText(frame, written);
+        session.sendText(frame, Callback.from(() -> written(chars), failure -> written(chars)));
         return true;
+    }
+
+    private void written(int chars) {
+        unwritten.decrementAndGet();
+        unwrittenChars.addAndGet(-chars);
     }
 
     @Override
     public void close(int code, String reason) {
-        session.close(code, reason, Callback.NOOP);
+        if (overflowed) {
+            // the close frame would wait behind the full outbox of a client that does not read
+            session.disconnect();
+        } else {
+            session.close(code, reason, Callback.NOOP);
+        }
     }
 
     @Override

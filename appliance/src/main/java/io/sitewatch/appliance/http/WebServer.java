@@ -139,6 +139,12 @@ public final class WebServer implements AutoCloseable {
                     Response.writeError(request, response, callback, 403, "origin not allowed");
                     return null;
                 }
+                String key = request.getHeaders().get("Sec-WebSocket-Key");
+                if (key != null && !UpgradeKey.wellFormed(key)) {
+                    LOG.info("refused /signal from {}: malformed Sec-WebSocket-Key", Request.getRemoteAddr(request));
+                    Response.writeError(request, response, callback, 400, "malformed Sec-WebSocket-Key");
+                    return null;
+                }
                 String remote = Request.getRemoteAddr(request) + ":" + Request.getRemotePort(request);
                 return new SignalSocket(core, clock, http.outbox(), remote);
             });

@@ -176,6 +176,9 @@ public final class RecordingArchive {
                 if (e instanceof StoreException.Conflict) {
                     throw new RecordingException(Reason.FORBIDDEN, e.getMessage());
                 }
+                if (e instanceof StoreException.Full) {
+                    refuseLowDisk("the database cannot grow: the disk is full");
+                }
                 throw e;
             }
             overQuota.remove(upload.siteId());

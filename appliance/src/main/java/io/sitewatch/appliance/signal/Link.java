@@ -2,7 +2,8 @@ package io.sitewatch.appliance.signal;
 
 /**
  * One client connection as the core sees it; the transport implements it. Every method
- * returns at once: the core calls them while it owns the signaling state.
+ * returns at once: the core calls them while it owns the signaling state, and {@link #send}
+ * also from several threads at once (relays are sent outside the core's monitor).
  */
 public interface Link {
 

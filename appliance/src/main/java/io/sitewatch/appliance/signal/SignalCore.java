@@ -46,7 +46,7 @@ public final class SignalCore {
 
     @FunctionalInterface
     private interface Handler<T extends Inbound> {
-        void handle(Session session, T message, ObjectNode raw);
+        void handle(Session session, T message, Decoded.Ok decoded);
     }
 
     private final SignalSettings settings;
@@ -73,6 +73,11 @@ public final class SignalCore {
     private final Rooms rooms = new Rooms();
     /** Capacities of rooms that have their own (config, or defined by the admin). */
     private final Map<String, Integer> capacities = new HashMap<>();
+    /** The relay the current {@link #message} allowed, sent once the monitor is released. */
+    private Relay pendingRelay;
+
+    /** A relayed frame's target, the connection it had when the relay was allowed, and the sender. */
+    private record Relay(Session target, Link link, Decoded.Ok message, String from) {}
 
     public SignalCore(SignalSettings settings, Credentials credentials, SiteDirectory sites, SessionJournal journal,
                       ClientSettings clientSettings, SignalObserver observer, Clock clock) {
@@ -100,7 +105,7 @@ public final class SignalCore {
     }
 
     private <T extends Inbound> void on(Class<T> type, Handler<T> handler) {
-        if (handlers.put(type, (s, m, raw) -> handler.handle(s, type.cast(m), raw)) != null) {
+        if (handlers.put(type, (s, m, ok) -> handler.handle(s, type.cast(m), ok)) != null) {
             throw new IllegalStateException("two handlers for " + type.getSimpleName());
         }
     }
@@ -116,15 +121,37 @@ public final class SignalCore {
         pending.put(link, clock.millis());
     }
 
+    /**
+     * Rate limit first, parse after: a flood's dropped frames cost a lookup and never a JSON parse,
+     * and frames from a link that was refused or replaced are not parsed at all (protocol.md, Rate limit).
+     * The monitor is held only for the rate limit, lookups and permission checks; parsing, and for a
+     * relay the {@code from} stamp and the send, happen outside it.
+     */
     public void message(Link link, String frame) {
-        Decoded decoded = codec.decode(frame);
+        Session session;
         synchronized (this) {
-            Session session = byLink.get(link);
+            session = byLink.get(link);
+            if (session == null ? !pending.containsKey(link) : !admit(session)) {
+                return;
+            }
+        }
+        Decoded decoded = codec.decode(frame);
+        // The credential check reads the database: made before taking the monitor again, so
+        // hellos never hold up relays or each other.
+        Optional<Identity> identity = session == null && decoded instanceof Decoded.Ok ok
+                && ok.message() instanceof Inbound.Hello hello ? credentials.authenticate(hello.token()) : null;
+        Relay relay;
+        synchronized (this) {
             if (session == null) {
-                beforeWelcome(link, decoded);
-            } else if (admit(session)) {
+                beforeWelcome(link, decoded, identity);
+            } else if (byLink.get(link) == session) {
                 dispatch(session, decoded);
             }
+            relay = pendingRelay;
+            pendingRelay = null;
+        }
+        if (relay != null) {
+            forward(relay, codec.stamp(relay.message(), relay.from()));
         }
     }
 
@@ -386,12 +413,13 @@ public final class SignalCore {
 
     // ---- hello and session lifecycle ----
 
-    private void beforeWelcome(Link link, Decoded decoded) {
+    /** @param identity what the hello's credential authenticated as (checked outside the monitor); null for no hello */
+    private void beforeWelcome(Link link, Decoded decoded, Optional<Identity> identity) {
         if (pending.remove(link) == null) {
             return; // a link that was already refused or replaced
         }
         if (decoded instanceof Decoded.Ok ok && ok.message() instanceof Inbound.Hello hello) {
-            hello(link, hello);
+            hello(link, hello, identity);
         } else {
             refuse(link, "the first message must be hello");
         }
@@ -404,8 +432,7 @@ public final class SignalCore {
         observer.event(new SignalObserver.Event("auth-failed", null, null, link.remoteAddress() + ": " + reason));
     }
 
-    private void hello(Link link, Inbound.Hello hello) {
-        Optional<Identity> identity = credentials.authenticate(hello.token());
+    private void hello(Link link, Inbound.Hello hello, Optional<Identity> identity) {
         if (identity.isEmpty()) {
             refuse(link, "invalid, expired or revoked credential");
             return;
@@ -454,10 +481,15 @@ public final class SignalCore {
         byResumeHash.put(session.resumeHash, session);
         attach(session, link);
         welcome(session, resumeToken);
+        flushBacklog(session);
+        // A control change may have been in the connection that broke, and the backlog holds older ones:
+        // the current holder of each site comes last, so nothing stale outlives the resume
+        // (docs/protocol.md, Additions).
         if (session.isSite()) {
             send(session, controlOf(identity.id()));
+        } else {
+            session.watching.forEach(site -> send(session, controlOf(site)));
         }
-        flushBacklog(session);
         journal.save(session.record());
         observer.event(new SignalObserver.Event("session-resume", session.id, null,
                 session + " from " + session.remote, session.facts()));
@@ -580,27 +612,51 @@ public final class SignalCore {
 
     private void dispatch(Session session, Decoded decoded) {
         if (decoded instanceof Decoded.Ok ok) {
-            handlers.get(ok.message().getClass()).handle(session, ok.message(), ok.raw());
+            handlers.get(ok.message().getClass()).handle(session, ok.message(), ok);
         } else if (decoded instanceof Decoded.Bad bad) {
             error(session, bad.code(), bad.ref(), bad.reason(), bad.ref() == null ? "?" : bad.ref());
         }
     }
 
-    private void helloAgain(Session session, Inbound.Hello hello, ObjectNode raw) {
+    private void helloAgain(Session session, Inbound.Hello hello, Decoded.Ok ok) {
         error(session, ErrorCode.BAD_MESSAGE, "hello", "already welcomed", "hello");
     }
 
-    private void ping(Session session, Inbound.Ping ping, ObjectNode raw) {
+    private void ping(Session session, Inbound.Ping ping, Decoded.Ok ok) {
         send(session, new Outbound.Pong());
     }
 
-    /** Offer, answer, candidate and bye (protocol.md, Addressing and relay). */
-    private void relay(Session session, Inbound.Relayed message, ObjectNode raw) {
-        String type = raw.get("type").textValue();
+    /**
+     * Offer, answer, candidate and bye (protocol.md, Addressing and relay): once the sender may
+     * reach the target, {@link #message} stamps and sends the frame after releasing the monitor.
+     */
+    private void relay(Session session, Inbound.Relayed message, Decoded.Ok ok) {
+        String type = ok.raw().get("type").textValue();
         Session target = reachable(session, message.to(), type);
         if (target != null) {
-            deliver(target, codec.stamp(raw, session.id));
+            pendingRelay = new Relay(target, target.link, ok, session.id);
             observer.relayed(type);
+        }
+    }
+
+    /**
+     * Sends a relayed frame to the connection its target had when the relay was allowed: as if
+     * sent then, before anything that happened since. A target between connections gets it in
+     * its backlog; a full outbox drops the target's connection as {@link #deliver} does.
+     */
+    private void forward(Relay relay, String frame) {
+        if (relay.link() != null && relay.link().send(frame)) {
+            return;
+        }
+        synchronized (this) {
+            Session target = relay.target();
+            if (relay.link() == null) {
+                if (sessions.get(target.id) == target) {
+                    deliver(target, frame);
+                }
+            } else if (target.link == relay.link()) {
+                dropSlow(target);
+            }
         }
     }
 
@@ -637,7 +693,7 @@ public final class SignalCore {
         return from.isOperator() && to.isOperator() && rooms.share(from, to);
     }
 
-    private void watch(Session session, Inbound.Watch watch, ObjectNode raw) {
+    private void watch(Session session, Inbound.Watch watch, Decoded.Ok ok) {
         if (!operatorOnly(session, "watch")) {
             return;
         }
@@ -669,7 +725,7 @@ public final class SignalCore {
         watchChanged(session, before);
     }
 
-    private void unwatch(Session session, Inbound.Unwatch unwatch, ObjectNode raw) {
+    private void unwatch(Session session, Inbound.Unwatch unwatch, Decoded.Ok ok) {
         if (!operatorOnly(session, "unwatch")) {
             return;
         }
@@ -726,7 +782,7 @@ public final class SignalCore {
         }
     }
 
-    private void claim(Session session, Inbound.Claim claim, ObjectNode raw) {
+    private void claim(Session session, Inbound.Claim claim, Decoded.Ok ok) {
         if (!operatorOnly(session, "claim")) {
             return;
         }
@@ -752,7 +808,7 @@ public final class SignalCore {
                 controlFacts(site, session)));
     }
 
-    private void release(Session session, Inbound.Release release, ObjectNode raw) {
+    private void release(Session session, Inbound.Release release, Decoded.Ok ok) {
         if (operatorOnly(session, "release") && control.primaryOf(release.site()) == session) {
             releaseSite(release.site(), "released by " + session.identity.id());
         }
@@ -791,7 +847,7 @@ public final class SignalCore {
         return new Outbound.Control(site, primary == null ? null : primary.id);
     }
 
-    private void joinRoom(Session session, Inbound.JoinRoom join, ObjectNode raw) {
+    private void joinRoom(Session session, Inbound.JoinRoom join, Decoded.Ok ok) {
         String room = join.room();
         if (!operatorOnly(session, "join-room")) {
             return;
@@ -821,8 +877,8 @@ public final class SignalCore {
         send(session, new Outbound.Room(room, others));
     }
 
-    private void leaveRoom(Session session, Inbound.LeaveRoom leave, ObjectNode raw) {
-        if (session.rooms.containsKey(leave.room())) {
+    private void leaveRoom(Session session, Inbound.LeaveRoom leave, Decoded.Ok ok) {
+        if (operatorOnly(session, "leave-room") && session.rooms.containsKey(leave.room())) {
             leave(session, leave.room());
             journal.save(session.record());
         }
@@ -845,7 +901,7 @@ public final class SignalCore {
     }
 
     /** Keeps the latest report per pair; state changes are logged and shown in presence. */
-    private void status(Session session, Inbound.Status status, ObjectNode raw) {
+    private void status(Session session, Inbound.Status status, Decoded.Ok ok) {
         if (!LINK_STATES.contains(status.state())) {
             error(session, ErrorCode.BAD_MESSAGE, "status", "state must be one of " + LINK_STATES, "status");
             return;
@@ -858,7 +914,9 @@ public final class SignalCore {
         if (status.stats() != null) {
             for (String field : STAT_FIELDS) {
                 JsonNode value = status.stats().get(field);
-                if (value != null && (value.isNumber() || value.isTextual() && value.textValue().length() <= 16)) {
+                // Only finite numbers: a 1e400 would reach admins and operators as "Infinity".
+                if (value != null && (value.isNumber() && Double.isFinite(value.asDouble())
+                        || value.isTextual() && value.textValue().length() <= 16)) {
                     stats.set(field, value);
                 }
             }
@@ -934,11 +992,15 @@ public final class SignalCore {
             }
             session.backlog.add(frame);
         } else if (!session.link.send(frame)) {
-            observer.queueDropped();
-            Link slow = session.link;
-            detach(session, "outbox full: the client reads too slowly");
-            slow.close(CloseCode.SLOW_CONSUMER.code(), "too slow");
+            dropSlow(session);
         }
+    }
+
+    private void dropSlow(Session session) {
+        observer.queueDropped();
+        Link slow = session.link;
+        detach(session, "outbox full: the client reads too slowly");
+        slow.close(CloseCode.SLOW_CONSUMER.code(), "too slow");
     }
 
     // ---- tokens ----

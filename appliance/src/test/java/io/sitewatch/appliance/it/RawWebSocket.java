@@ -94,6 +94,12 @@ public final class RawWebSocket implements AutoCloseable {
         out.flush();
     }
 
+    /** Writes bytes as they are: for frames no client may send (unmasked, lying about their length). */
+    public void write(byte[] bytes) throws IOException {
+        out.write(bytes);
+        out.flush();
+    }
+
     /** Reads frames until a close frame and returns its code (1006 if the socket just ends). */
     public int awaitCloseCode() throws IOException {
         while (true) {

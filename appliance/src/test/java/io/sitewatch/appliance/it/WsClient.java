@@ -29,6 +29,9 @@ public final class WsClient implements Session.Listener.AutoDemanding, AutoClose
     /** Messages taken from the inbox while looking for another type, kept in order. */
     private final List<JsonNode> skipped = new ArrayList<>();
     private final CountDownLatch closedLatch = new CountDownLatch(1);
+    /** Every text frame as received, in order, while {@link #keepTexts} is on: what parsing would lose (1e400). */
+    private final LinkedBlockingQueue<String> texts = new LinkedBlockingQueue<>();
+    public volatile boolean keepTexts;
     public volatile Session session;
     public volatile int closeCode;
     public volatile String closeReason;
@@ -55,6 +58,9 @@ public final class WsClient implements Session.Listener.AutoDemanding, AutoClose
 
     @Override
     public void onWebSocketText(String message) {
+        if (keepTexts) {
+            texts.add(message);
+        }
         try {
             inbox.add(JSON.readTree(message));
         } catch (Exception e) {
@@ -150,6 +156,13 @@ public final class WsClient implements Session.Listener.AutoDemanding, AutoClose
         List<JsonNode> all = new ArrayList<>(skipped);
         skipped.clear();
         inbox.drainTo(all);
+        return all;
+    }
+
+    /** The text frames received since the last call, exactly as sent (only while {@link #keepTexts} is on). */
+    public List<String> takeTexts() {
+        List<String> all = new ArrayList<>();
+        texts.drainTo(all);
         return all;
     }
 

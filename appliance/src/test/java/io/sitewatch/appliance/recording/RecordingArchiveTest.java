@@ -245,6 +245,36 @@ class RecordingArchiveTest {
     }
 
     @Test
+    void aDatabaseThatCannotGrowRefusesTheUploadAsDiskFullAndLeavesNoFile() throws Exception {
+        RecordingIndex real = store.recordings();
+        boolean[] full = {true};
+        RecordingIndex index = (RecordingIndex) java.lang.reflect.Proxy.newProxyInstance(
+                RecordingIndex.class.getClassLoader(), new Class<?>[] {RecordingIndex.class}, (proxy, method, args) -> {
+                    if (full[0] && method.getName().equals("add")) {
+                        throw new io.sitewatch.appliance.store.StoreException.Full(
+                                "cannot index a chunk: the disk holding the database is full", null);
+                    }
+                    try {
+                        return method.invoke(real, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        RecordingArchive archive = archive(index);
+        byte[] body = body("frame", 3000);
+
+        assertThatThrownBy(() -> put(archive, "w1", REC_A, 0, body))
+                .extracting(e -> ((RecordingException) e).reason()).isEqualTo(Reason.DISK_FULL);
+        assertThat(events).containsExactly("recording-disk-full");
+        assertThat(recordings().resolve("w1")).doesNotExist();
+        assertThat(incoming()).isEmpty();
+
+        full[0] = false;
+        assertThat(put(archive, "w1", REC_A, 0, body)).isEqualTo(Stored.CREATED);
+        assertThat(events).containsExactly("recording-disk-full", "recording-disk-ok");
+    }
+
+    @Test
     void aSiteMayRunOnlyAFewUploadsAtOnce() throws Exception {
         RecordingArchive archive = archive();
         CountDownLatch reading = new CountDownLatch(RecordingArchive.MAX_UPLOADS_PER_SITE);

@@ -23,6 +23,9 @@ final class CoreFixture {
     final List<SignalObserver.Event> events = new ArrayList<>();
     final List<SignalObserver.Event> live = new ArrayList<>();
     SignalCore core;
+    /** Credential checks made, and how many of them while the core's monitor was held. */
+    int credentialChecks;
+    int credentialChecksUnderMonitor;
 
     CoreFixture() {
         this(SignalSettings.defaults());
@@ -44,7 +47,13 @@ final class CoreFixture {
                 live.add(event);
             }
         };
-        return new SignalCore(settings, token -> Optional.ofNullable(tokens.get(token)),
+        return new SignalCore(settings, token -> {
+                    credentialChecks++;
+                    if (core != null && Thread.holdsLock(core)) {
+                        credentialChecksUnderMonitor++;
+                    }
+                    return Optional.ofNullable(tokens.get(token));
+                },
                 id -> Optional.ofNullable(sites.get(id)), journal,
                 new ClientSettings() {
                     @Override

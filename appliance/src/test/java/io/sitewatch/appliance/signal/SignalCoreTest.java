@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sitewatch.appliance.signal.CoreFixture.Client;
+import io.sitewatch.appliance.signal.msg.Codec;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -38,6 +39,15 @@ class SignalCoreTest {
             assertThat(welcome.get("heartbeatMs").asLong()).isEqualTo(15_000);
             assertThat(welcome.get("iceServers").get(0).get("urls").asText()).isEqualTo("stun:stun.example:3478");
             assertThat(welcome.get("features")).extracting(JsonNode::asText).contains("resume", "rooms");
+        }
+
+        @Test
+        void helloChecksTheCredentialOnceAndOutsideTheCoreMonitor() {
+            Client site = f.client(f.site("w1"));
+            site.send("hello", "token", "site-token:w1");
+            assertThat(site.error().get("code").asText()).isEqualTo("bad-message");
+            assertThat(f.credentialChecks).isEqualTo(1);
+            assertThat(f.credentialChecksUnderMonitor).isZero();
         }
 
         @Test
@@ -376,6 +386,11 @@ class SignalCoreTest {
             assertThat(site.error().get("ref").asText()).isEqualTo("claim");
             site.send("join-room", "room", "x");
             assertThat(site.error().get("ref").asText()).isEqualTo("join-room");
+            site.send("release", "site", "w1");
+            assertThat(site.error().get("ref").asText()).isEqualTo("release");
+            site.send("leave-room", "room", "x");
+            assertThat(site.error().get("code").asText()).isEqualTo("forbidden");
+            assertThat(site.error().get("ref").asText()).isEqualTo("leave-room");
         }
 
         @Test
@@ -489,6 +504,24 @@ class SignalCoreTest {
         }
 
         @Test
+        void nonFiniteStatsAreNotKept() {
+            Client site = f.client(f.site("w1"));
+            Client op = f.client(f.operator("ann"));
+            Client other = f.client(f.operator("bob"));
+            op.send("watch", "sites", List.of("w1"));
+            other.drain();
+            op.sendRaw("{\"type\":\"status\",\"peer\":\"" + site.sessionId + "\",\"state\":\"connected\","
+                    + "\"stats\":{\"rttMs\":1e400,\"kbpsOut\":-1e400,\"kbpsIn\":12.5,\"fps\":1e308}}");
+            JsonNode stats = other.drain("presence").get(0).get("peer").get("state").get("stats");
+            assertThat(stats.has("rttMs")).isFalse();
+            assertThat(stats.has("kbpsOut")).isFalse();
+            assertThat(stats.get("kbpsIn").asDouble()).isEqualTo(12.5);
+            assertThat(stats.get("fps").asDouble()).isEqualTo(1e308);
+            assertThat(f.core.links()).singleElement()
+                    .satisfies(l -> assertThat(l.stats().toString()).doesNotContain("Infinity"));
+        }
+
+        @Test
         void badStatusIsBadMessageAndStatusAboutUnreachablePeerIsRefused() {
             Client site = f.client(f.site("w1"));
             Client op = f.client(f.operator("ann"));
@@ -569,8 +602,42 @@ class SignalCoreTest {
             Client back = f.new Client().connect().hello("site-token:w1", site.resumeToken);
             assertThat(back.sessionId).isEqualTo(site.sessionId);
             assertThat(back.resumeToken).isNotEqualTo(site.resumeToken);
-            assertThat(types(back.drain())).containsExactly("welcome", "control", "watcher", "offer");
+            assertThat(types(back.drain())).containsExactly("welcome", "watcher", "offer", "control");
             assertThat(op.drain("presence")).extracting(p -> p.get("event").asText()).doesNotContain("offline");
+        }
+
+        @Test
+        void operatorResumingGetsTheCurrentControlOfEveryWatchedSiteAfterItsBacklog() {
+            f.client(f.site("w1"));
+            f.client(f.site("w2"));
+            Client ann = f.client(f.operator("ann"));
+            Client bob = f.client(f.operator("bob"));
+            ann.send("watch", "sites", List.of("w1", "w2"));
+            bob.send("watch", "sites", List.of("w1", "w2"));
+            ann.send("claim", "site", "w1");
+            bob.send("claim", "site", "w1"); // this control may be lost in ann's breaking connection
+            ann.close(1006);
+            bob.send("claim", "site", "w2"); // releases w1; both queued for ann while she is away
+            Client back = f.new Client().connect().hello("op-token:ann", ann.resumeToken);
+            assertThat(back.sessionId).isEqualTo(ann.sessionId);
+            List<JsonNode> controls = back.drain("control");
+            assertThat(controls).extracting(c -> c.get("site").asText() + "=" + c.get("primary").asText(null))
+                    .containsExactly("w1=null", "w2=" + bob.sessionId, "w1=null", "w2=" + bob.sessionId);
+        }
+
+        @Test
+        void siteResumingHearsTheCurrentControlAfterOlderOnesQueuedForIt() {
+            Client site = f.client(f.site("w1"));
+            Client ann = f.client(f.operator("ann"));
+            Client bob = f.client(f.operator("bob"));
+            ann.send("watch", "sites", List.of("w1"));
+            bob.send("watch", "sites", List.of("w1"));
+            site.close(1006);
+            ann.send("claim", "site", "w1");
+            bob.send("claim", "site", "w1");
+            Client back = f.new Client().connect().hello("site-token:w1", site.resumeToken);
+            assertThat(back.drain("control")).extracting(c -> c.get("primary").asText())
+                    .containsExactly(ann.sessionId, bob.sessionId, bob.sessionId);
         }
 
         @Test
@@ -733,6 +800,33 @@ class SignalCoreTest {
             assertThat(types(bystander.drain())).containsOnly("presence");
             bystander.send("ping");
             assertThat(types(bystander.drain())).containsExactly("pong");
+        }
+
+        @Test
+        void framesOverTheLimitAreDroppedBeforeTheyAreParsed() {
+            connected();
+            for (int i = 0; i < 400; i++) {
+                op.send("ping");
+            }
+            String heavy = "{\"type\":\"ping\",\"pad\":[" + "1,".repeat(5_000) + "1]}";
+            Codec codec = new Codec();
+            for (int i = 0; i < 100; i++) {
+                codec.decode(heavy);
+            }
+            long start = System.nanoTime();
+            for (int i = 0; i < 300; i++) {
+                codec.decode(heavy);
+            }
+            long parsing = System.nanoTime() - start;
+            start = System.nanoTime();
+            for (int i = 0; i < 300; i++) {
+                op.sendRaw(heavy);
+            }
+            long dropping = System.nanoTime() - start;
+            assertThat(op.link.all("error")).hasSize(300)
+                    .allSatisfy(e -> assertThat(e.get("code").asText()).isEqualTo("rate-limited"));
+            assertThat(op.link.open()).isTrue();
+            assertThat(dropping).as("dropping 300 frames vs parsing them (%d ns)", parsing).isLessThan(parsing / 5);
         }
 
         @Test

@@ -65,10 +65,19 @@ final class SqlWriter implements AutoCloseable {
             checkpointIfLarge();
             return result;
         } catch (SQLException e) {
+            if (isDiskFull(e)) {
+                throw new StoreException.Full("cannot " + what + ": the disk holding the database is full", e);
+            }
             throw new StoreException("cannot " + what + ": " + e.getMessage(), e);
         } finally {
             lock.unlock();
         }
+    }
+
+    /** SQLITE_FULL: the database or its WAL could not grow (ENOSPC, or max_page_count reached). */
+    static boolean isDiskFull(SQLException e) {
+        return e instanceof org.sqlite.SQLiteException s
+                && (s.getResultCode().code & 0xff) == org.sqlite.SQLiteErrorCode.SQLITE_FULL.code;
     }
 
     private <T> T inTransaction(SqlConnection.Work<T> work) throws SQLException {
@@ -111,14 +120,30 @@ final class SqlWriter implements AutoCloseable {
             return;
         }
         if (size > walLimitBytes) {
-            checkpoint();
+            checkpoint(false);
         }
     }
 
-    /** The data is committed whatever happens here, so a failed checkpoint is logged, not thrown. */
-    private void checkpoint() {
+    /**
+     * The data is committed whatever happens here, so a failed checkpoint is logged, not thrown.
+     *
+     * @param wait false while serving: a reader on an old snapshot (an admin's sqlite3 shell, a long backup copy)
+     *             keeps the WAL from being truncated, and waiting out busy_timeout for it here, under the write
+     *             lock, would stall every write behind this one. So the checkpoint copies what it can and gives
+     *             up at once; a later commit truncates once the reader is done. true when closing.
+     */
+    private void checkpoint(boolean wait) {
         try {
-            connection.queryLong("PRAGMA wal_checkpoint(TRUNCATE)");
+            if (wait) {
+                connection.queryLong("PRAGMA wal_checkpoint(TRUNCATE)");
+                return;
+            }
+            connection.execute("PRAGMA busy_timeout = 0");
+            try {
+                connection.queryLong("PRAGMA wal_checkpoint(TRUNCATE)");
+            } finally {
+                connection.execute("PRAGMA busy_timeout = " + SqlConnection.BUSY_TIMEOUT_MS);
+            }
         } catch (SQLException e) {
             LOG.warn("WAL checkpoint failed: {}", e.getMessage());
         }
@@ -133,7 +158,7 @@ final class SqlWriter implements AutoCloseable {
                 return;
             }
             closed = true;
-            checkpoint();
+            checkpoint(true);
             connection.close();
         } catch (SQLException e) {
             throw new StoreException("cannot close the database: " + e.getMessage(), e);

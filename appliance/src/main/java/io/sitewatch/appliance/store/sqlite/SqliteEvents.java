@@ -9,8 +9,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.BlockingDeque;
+import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -24,7 +24,7 @@ final class SqliteEvents implements EventLog, WriteBehind.Source {
     private final SqlWriter writer;
     private final ReadPool readers;
     private final WriteBehind writeBehind;
-    private final BlockingQueue<Pending> queue;
+    private final BlockingDeque<Pending> queue;
     private final int batchSize;
     private final AtomicLong dropped = new AtomicLong();
     private volatile boolean closed;
@@ -33,7 +33,7 @@ final class SqliteEvents implements EventLog, WriteBehind.Source {
         this.writer = writer;
         this.readers = readers;
         this.writeBehind = writeBehind;
-        this.queue = new LinkedBlockingQueue<>(capacity);
+        this.queue = new LinkedBlockingDeque<>(capacity);
         this.batchSize = batchSize;
     }
 
@@ -82,7 +82,7 @@ final class SqliteEvents implements EventLog, WriteBehind.Source {
         });
     }
 
-    /** Events dropped because the queue was full or their transaction failed. */
+    /** Events dropped because the queue was full or their transaction failed (other than on a full disk). */
     long dropped() {
         return dropped.get();
     }
@@ -118,6 +118,17 @@ final class SqliteEvents implements EventLog, WriteBehind.Source {
             @Override
             public void lost() {
                 dropped.addAndGet(events.size());
+            }
+
+            /** Back to the head of the queue in their order; what no longer fits is dropped and counted. */
+            @Override
+            public void keep() {
+                for (int i = events.size() - 1; i >= 0; i--) {
+                    if (!queue.offerFirst(events.get(i))) {
+                        dropped.addAndGet(i + 1);
+                        return;
+                    }
+                }
             }
         };
     }

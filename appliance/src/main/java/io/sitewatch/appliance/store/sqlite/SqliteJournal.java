@@ -18,7 +18,8 @@ import java.util.Set;
 /**
  * The session journal, written behind. Pending writes are coalesced by key, so a session that changes its
  * watch set a hundred times between passes costs one row write, and memory stays bounded by the number of
- * sessions. A pass that fails loses its batch; the next change of each session writes it again.
+ * sessions. A pass refused by a full disk is kept for the next one; any other failed pass loses its batch, and
+ * the next change of each session writes it again.
  */
 final class SqliteJournal implements SessionJournal, WriteBehind.Source {
 
@@ -117,11 +118,43 @@ final class SqliteJournal implements SessionJournal, WriteBehind.Source {
         }
         long now = clock.millis();
         // A session id is in saved or in deleted, never both, so the order of the two does not matter.
-        return c -> {
-            writeDeletes(c, deleted);
-            writeSaves(c, saved.values(), now);
-            writeControl(c, controlled);
+        return new WriteBehind.Batch() {
+            @Override
+            public void write(SqlConnection c) throws SQLException {
+                writeDeletes(c, deleted);
+                writeSaves(c, saved.values(), now);
+                writeControl(c, controlled);
+            }
+
+            @Override
+            public void keep() {
+                restore(saved, deleted, controlled);
+            }
         };
+    }
+
+    /** Puts a batch the full disk refused back under what is pending: a change made since then wins. */
+    private void restore(Map<String, SessionRecord> saved, Set<String> deleted, Map<String, String> controlled) {
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            saved.forEach((id, session) -> {
+                if (!saves.containsKey(id) && !deletes.contains(id)) {
+                    saves.put(id, session);
+                }
+            });
+            for (String id : deleted) {
+                if (!saves.containsKey(id)) {
+                    deletes.add(id);
+                }
+            }
+            controlled.forEach((site, primary) -> {
+                if (!control.containsKey(site)) {
+                    control.put(site, primary);
+                }
+            });
+        }
     }
 
     private static void writeDeletes(SqlConnection c, Set<String> ids) throws SQLException {

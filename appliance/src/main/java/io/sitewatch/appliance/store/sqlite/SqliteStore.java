@@ -11,11 +11,16 @@ import io.sitewatch.appliance.store.SiteRepository;
 import io.sitewatch.appliance.store.Store;
 import io.sitewatch.appliance.store.StoreException;
 import io.sitewatch.appliance.store.TokenRepository;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The appliance's SQLite database in WAL mode: one writer connection behind a lock, a few readers that
@@ -89,6 +94,7 @@ public final class SqliteStore implements Store {
         DataDirLock lock = DataDirLock.acquire(file.getParent());
         SqlConnection connection = null;
         try {
+            makeOwnerOnly(file);
             connection = SqlConnection.openWriter(file);
             Migrations.migrate(connection, file, options.migrations());
             SqlWriter writer = new SqlWriter(connection, file, options.walLimitBytes());
@@ -100,6 +106,31 @@ public final class SqliteStore implements Store {
         } catch (RuntimeException e) {
             abandon(connection, lock, e);
             throw e;
+        }
+    }
+
+    /**
+     * The database holds password and token hashes, so it is owner-only (0600) by itself, not only through the
+     * data directory's mode, which a packaged box opens to a group. A new database starts as an empty 0600 file;
+     * SQLite gives the WAL and shared-memory files the database file's mode. Files from an older version are
+     * narrowed here.
+     */
+    private static void makeOwnerOnly(Path file) {
+        Set<PosixFilePermission> ownerOnly = PosixFilePermissions.fromString("rw-------");
+        try {
+            if (!Files.exists(file)) {
+                Files.createFile(file, PosixFilePermissions.asFileAttribute(ownerOnly));
+            }
+            for (String suffix : List.of("", "-wal", "-shm")) {
+                Path f = file.resolveSibling(file.getFileName() + suffix);
+                if (Files.exists(f) && !Files.getPosixFilePermissions(f).equals(ownerOnly)) {
+                    Files.setPosixFilePermissions(f, ownerOnly);
+                }
+            }
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: its own access control applies
+        } catch (IOException e) {
+            throw new StoreException("cannot make " + file + " owner-only: " + e.getMessage(), e);
         }
     }
 

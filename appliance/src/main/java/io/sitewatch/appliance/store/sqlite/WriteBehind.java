@@ -30,6 +30,15 @@ final class WriteBehind implements AutoCloseable {
 
         /** The transaction failed and the batch is gone. */
         default void lost() {}
+
+        /**
+         * The transaction failed because the disk is full: a source keeps what it can for a later pass, so a
+         * full disk loses nothing that fits in memory. Other failures drop the batch ({@link #lost()}): a batch
+         * that can never be written must not block everything queued behind it.
+         */
+        default void keep() {
+            lost();
+        }
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(WriteBehind.class);
@@ -84,6 +93,9 @@ final class WriteBehind implements AutoCloseable {
                     }
                     return null;
                 });
+            } catch (StoreException.Full e) {
+                batches.forEach(Batch::keep);
+                throw e;
             } catch (StoreException e) {
                 batches.forEach(Batch::lost);
                 throw e;
@@ -101,7 +113,10 @@ final class WriteBehind implements AutoCloseable {
             }
             try {
                 flush();
-                lastFailure = null;
+                if (lastFailure != null) {
+                    LOG.info("events and sessions are written again");
+                    lastFailure = null;
+                }
             } catch (StoreException e) {
                 // A full disk fails every pass: say so once, not twenty times a second.
                 if (!e.getMessage().equals(lastFailure)) {

@@ -47,6 +47,26 @@ class SqliteStoreTest {
     }
 
     @Test
+    void theDatabaseAndItsWalAreOwnerOnlyEvenInAnOpenDirectory() throws Exception {
+        Path db = dir.resolve("data").resolve("sitewatch.db");
+        Files.createDirectories(db.getParent());
+        try (SqliteStore store = SqliteStore.open(db)) {
+            store.sites().add(enrolment("s1"));
+            for (String file : List.of("sitewatch.db", "sitewatch.db-wal", "sitewatch.db-shm")) {
+                assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+                        Files.getPosixFilePermissions(db.resolveSibling(file)))).as(file).isEqualTo("rw-------");
+            }
+        }
+        // A database an older version left readable is narrowed on the next open.
+        Files.setPosixFilePermissions(db, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        try (SqliteStore store = SqliteStore.open(db)) {
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(db)))
+                    .isEqualTo("rw-------");
+            assertThat(store.sites().list()).hasSize(1);
+        }
+    }
+
+    @Test
     void aSecondStoreOnTheSameDirectoryIsRefused() throws Exception {
         Path db = dir.resolve("sitewatch.db");
         try (SqliteStore first = SqliteStore.open(db)) {
@@ -174,6 +194,40 @@ class SqliteStoreTest {
             assertThat(Files.size(db)).isGreaterThan(20 * limit);
             // ... yet after every commit it is truncated back below it.
             assertThat(Files.size(db.resolveSibling("sitewatch.db-wal"))).isLessThanOrEqualTo(limit);
+        }
+    }
+
+    @Test
+    void aReaderHoldingAnOldSnapshotNeitherStallsWritesNorKeepsTheWalLargeAfterwards() throws Exception {
+        Path db = dir.resolve("sitewatch.db");
+        long limit = 64 * 1024;
+        try (SqliteStore store = SqliteStore.open(db, Fixtures.options(Migrations.builtIn(), limit))) {
+            store.sites().add(enrolment("first"));
+            Path wal = db.resolveSibling("sitewatch.db-wal");
+            // An admin's sqlite3 shell in the middle of a read transaction.
+            try (java.sql.Connection outside = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db);
+                 java.sql.Statement s = outside.createStatement()) {
+                s.execute("BEGIN");
+                try (java.sql.ResultSet r = s.executeQuery("SELECT count(*) FROM sites")) {
+                    r.next();
+                }
+                for (int i = 0; i < 5; i++) {
+                    List<Enrolment> batch = new ArrayList<>();
+                    for (int j = 0; j < 200; j++) {
+                        batch.add(enrolment("s-" + i + "-" + j));
+                    }
+                    long started = System.nanoTime();
+                    store.sites().addAll(batch);
+                    // Waiting for the reader would take the whole busy timeout, under the write lock.
+                    assertThat(Duration.ofNanos(System.nanoTime() - started))
+                            .isLessThan(Duration.ofMillis(SqlConnection.BUSY_TIMEOUT_MS));
+                }
+                assertThat(Files.size(wal)).as("the reader pins the WAL").isGreaterThan(limit);
+                s.execute("COMMIT");
+            }
+            store.sites().add(enrolment("after"));
+            assertThat(Files.size(wal)).as("truncated at the next commit").isLessThanOrEqualTo(limit);
+            assertThat(count(db, "sites")).isEqualTo(1002);
         }
     }
 }

@@ -1,0 +1,193 @@
+package io.sitewatch.bench.abc;
+
+import io.sitewatch.cli.loadtest.LoadClient;
+import io.sitewatch.cli.loadtest.Pacer;
+import io.sitewatch.cli.loadtest.Peer;
+import io.sitewatch.cli.loadtest.RelayLoad;
+import io.sitewatch.cli.loadtest.Tally;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+
+/** The loads every contender gets, identical in shape and rate; each returns what it measured. */
+final class Loads {
+
+    /** Relay latency at a fixed rate: percentiles in milliseconds, and messages lost. */
+    record Latency(double p50, double p99, double p999, long lost, long received, String errors) {}
+
+    /** The highest rate held with p99 <= the limit and no loss, and why the ramp stopped. */
+    record Throughput(double msgPerSecond, String stoppedBy, List<String> steps) {}
+
+    /** Idle sessions: memory per session over the empty server, and hello -> ready while opening. */
+    record Idle(int sessions, double kibPerSession, double openP99, double openP50, long emptyKiB, long fullKiB,
+                String errors) {}
+
+    private static final double NANOS_PER_MS = 1e6;
+
+    private Loads() {}
+
+    /** {@code pairs} site/operator pairs relaying both ways at {@code rate} msg/s in total. */
+    static Latency latency(Contender c, int pairs, double rate, Duration warmup, Duration measure) throws Exception {
+        Tally tally = new Tally();
+        try (LoadClient client = new LoadClient(c.dialect(), c.base(), tally)) {
+            Topology t = Topology.open(c, client, "lat", pairs, pairs);
+            RelayLoad load = new RelayLoad(t.routesBothWays());
+            Pacer.run(List.of(load.at(rate)), warmup, () -> false);
+            RelayLoad.drain(tally, Duration.ofSeconds(2), () -> false);
+            tally.sample();
+            long receivedBefore = tally.receivedCount();
+            Pacer.run(List.of(load.at(rate)), measure, () -> false);
+            long lost = RelayLoad.drain(tally, Duration.ofSeconds(3), () -> false);
+            Histogram h = tally.sample().relay();
+            t.close();
+            return new Latency(h.getValueAtPercentile(50) / NANOS_PER_MS, h.getValueAtPercentile(99) / NANOS_PER_MS,
+                    h.getValueAtPercentile(99.9) / NANOS_PER_MS, lost,
+                    tally.receivedCount() - receivedBefore, tally.errors().toString());
+        }
+    }
+
+    /**
+     * Ramps the relay rate from sites to the operators watching them until p99 exceeds
+     * {@code p99LimitMs}, a message is lost, or the generator cannot send the rate asked.
+     */
+    static Throughput throughput(Contender c, int sites, int operators, double[] rates, Duration step,
+                                 double p99LimitMs) throws Exception {
+        Tally tally = new Tally();
+        List<String> steps = new ArrayList<>();
+        try (LoadClient client = new LoadClient(c.dialect(), c.base(), tally)) {
+            Topology t = Topology.open(c, client, "tp", sites, operators);
+            RelayLoad load = new RelayLoad(t.routesSitesToOperators());
+            double best = 0;
+            String stoppedBy = "the highest rate tried";
+            for (double rate : rates) {
+                long sent0 = tally.sentCount();
+                long received0 = tally.receivedCount();
+                long errors0 = tally.errorCount();
+                tally.sample();
+                long t0 = System.nanoTime();
+                Pacer.run(List.of(load.at(rate)), step, () -> false);
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                long lost = RelayLoad.drain(tally, Duration.ofSeconds(3), () -> false);
+                long sent = tally.sentCount() - sent0;
+                long received = tally.receivedCount() - received0;
+                long errors = tally.errorCount() - errors0;
+                double p99 = tally.sample().relay().getValueAtPercentile(99) / NANOS_PER_MS;
+                double achieved = received / seconds;
+                steps.add(String.format("%.0f/s: sent %.0f/s, p99 %.2f ms, lost %d, errors %d", rate, sent / seconds,
+                        p99, lost, errors));
+                if (lost > 0 || errors > 0) {
+                    stoppedBy = "loss at " + (long) rate + "/s";
+                    break;
+                }
+                if (p99 > p99LimitMs) {
+                    stoppedBy = "p99 " + String.format("%.1f", p99) + " ms at " + (long) rate + "/s";
+                    break;
+                }
+                best = Math.max(best, achieved);
+                if (sent / seconds < 0.9 * rate) {
+                    stoppedBy = "the generator (sent only " + (long) (sent / seconds) + "/s)";
+                    break;
+                }
+            }
+            t.close();
+            return new Throughput(best, stoppedBy, steps);
+        }
+    }
+
+    /** Opens {@code count} idle site sessions at {@code rate} per second; memory is read after a GC. */
+    static Idle idle(Contender c, int count, double rate) throws Exception {
+        Tally tally = new Tally();
+        long empty = c.rssKiB();
+        try (LoadClient client = new LoadClient(c.dialect(), c.base(), tally)) {
+            List<Peer> peers = new ArrayList<>(count);
+            int[] next = {0};
+            Pacer.run(List.of(new Pacer.Paced(rate, () -> {
+                if (next[0] < count) {
+                    peers.add(client.open(c.site("idle", next[0]++)));
+                }
+            })), Duration.ofMillis((long) (count / rate * 1000) + 2_000), () -> next[0] >= count);
+            awaitSettled(peers, 60);
+            Histogram open = tally.sample().open();
+            Thread.sleep(2_000);
+            long full = c.rssKiB();
+            c.heapHistogram("idle");
+            long opened = peers.stream().filter(p -> p.ready().isDone() && !p.ready().isCompletedExceptionally())
+                    .count();
+            peers.forEach(Peer::close);
+            Thread.sleep(1_000);
+            return new Idle((int) opened, (full - empty) / (double) Math.max(1, opened),
+                    open.getValueAtPercentile(99) / NANOS_PER_MS, open.getValueAtPercentile(50) / NANOS_PER_MS,
+                    empty, full, tally.errors().toString());
+        }
+    }
+
+    /** Waits until every peer is ready or has failed (a failure is counted in the tally, not thrown). */
+    static void awaitSettled(List<Peer> peers, int seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        for (Peer peer : peers) {
+            while (!peer.ready().isDone() && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+        }
+    }
+
+    static void awaitReady(List<Peer> peers, int seconds) throws Exception {
+        CompletableFuture.allOf(peers.stream().map(Peer::ready).toArray(CompletableFuture[]::new))
+                .get(seconds, TimeUnit.SECONDS);
+    }
+
+    /** Sites and operators of one phase, connected; operator {@code j} watches sites {@code j, j+ops, ...}. */
+    private record Topology(Contender c, List<Peer> sites, List<Peer> operators) {
+
+        static Topology open(Contender c, LoadClient client, String phase, int siteCount, int operatorCount)
+                throws Exception {
+            List<Peer> sites = new ArrayList<>();
+            List<Peer> operators = new ArrayList<>();
+            for (int i = 0; i < siteCount; i++) {
+                sites.add(client.open(c.site(phase, i)));
+            }
+            for (int i = 0; i < operatorCount; i++) {
+                operators.add(client.open(c.operator(phase, i)));
+            }
+            awaitReady(sites, 60);
+            awaitReady(operators, 60);
+            List<List<Integer>> sitesOf = new ArrayList<>();
+            for (int j = 0; j < operatorCount; j++) {
+                List<Integer> mine = new ArrayList<>();
+                for (int i = j; i < siteCount; i += operatorCount) {
+                    mine.add(i);
+                }
+                sitesOf.add(mine);
+            }
+            c.connect(operators, sitesOf);
+            return new Topology(c, sites, operators);
+        }
+
+        List<RelayLoad.Route> routesSitesToOperators() {
+            List<RelayLoad.Route> routes = new ArrayList<>();
+            for (int i = 0; i < sites.size(); i++) {
+                routes.add(new RelayLoad.Route(sites.get(i), c.address(operators.get(i % operators.size()))));
+            }
+            return routes;
+        }
+
+        List<RelayLoad.Route> routesBothWays() {
+            List<RelayLoad.Route> routes = new ArrayList<>();
+            for (int i = 0; i < sites.size(); i++) {
+                Peer operator = operators.get(i % operators.size());
+                routes.add(new RelayLoad.Route(sites.get(i), c.address(operator)));
+                routes.add(new RelayLoad.Route(operator, c.address(sites.get(i))));
+            }
+            return routes;
+        }
+
+        void close() throws InterruptedException {
+            sites.forEach(Peer::close);
+            operators.forEach(Peer::close);
+            Thread.sleep(1_000);
+        }
+    }
+}
