@@ -107,7 +107,7 @@ class LoadtestIT {
 
         assertThat(run.exit()).as(run.err()).isZero();
         assertThat(run.out()).containsSubsequence("mode", "throughput against ws://", "relay", "latency", "p99",
-                "server", "CPU", "errors", "limit", "RATE", "RECEIVED/S", "P99", "PASSED");
+                "best", "msg/s", "server", "CPU", "errors", "limit", "RATE", "RECEIVED/S", "P99", "PASSED");
         List<String> steps = run.out().lines().dropWhile(l -> !l.startsWith("RATE")).skip(1).toList();
         assertThat(steps).isNotEmpty();
         assertThat(steps.get(steps.size() - 1)).endsWith("no");

@@ -256,6 +256,10 @@ public final class LoadtestCommand implements Callable<Integer> {
                     ms(relay.latency().p50()), ms(relay.latency().p99()), ms(relay.latency().p999()),
                     ms(relay.latency().max()))));
         }
+        if (r.mode().equals("throughput")) {
+            rows.add(List.of("best", String.format(Locale.ROOT, "%,.0f msg/s (the fastest step that passed)",
+                    r.sustained())));
+        }
         if (r.claims().sent() > 0) {
             rows.add(List.of("claims", String.format(Locale.ROOT, "%,d sent, %,d control messages",
                     r.claims().sent(), r.claims().controls())));

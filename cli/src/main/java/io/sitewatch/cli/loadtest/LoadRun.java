@@ -138,7 +138,7 @@ public final class LoadRun {
                 new Report.Sessions(opened.size(), opened.size() / seconds, Report.Latency.of(open)),
                 new Report.Relay(0, 0, 0, 0, Report.Latency.of(new Histogram(3))), new Report.Claims(0, 0),
                 tally.errors(), tally.firstProblem(), server(before, after, seconds, opened.size()), List.of(),
-                limit.get());
+                limit.get(), 0);
     }
 
     // ---- relays: latency, soak, throughput ----
@@ -193,7 +193,8 @@ public final class LoadRun {
                 new Report.Relay(sent, received, Math.max(0, sent - received), received / paced,
                         Report.Latency.of(relay)),
                 new Report.Claims(claimsSent.get(), controls.get()), tally.errors(), tally.firstProblem(), server,
-                steps, options.mode() == Mode.THROUGHPUT ? limit.get() : null);
+                steps, options.mode() == Mode.THROUGHPUT ? limit.get() : null, steps.stream()
+                .filter(Report.Step::passed).mapToDouble(Report.Step::receivedPerSecond).max().orElse(0));
     }
 
     /** Raises the rate by half each step until p99 passes the bound, a message is lost, or errors appear. */

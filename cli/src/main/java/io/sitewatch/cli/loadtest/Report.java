@@ -8,11 +8,12 @@ import org.HdrHistogram.Histogram;
  * The result of one load run, as {@code --json} prints it and the table shows it. Latencies in milliseconds;
  * server figures from the appliance's admin API (its own process), -1 where unknown.
  *
- * @param limit why a ramp or capacity run stopped where it did; null for fixed runs
+ * @param limit     why a ramp or capacity run stopped where it did; null for fixed runs
+ * @param sustained throughput runs: messages per second received in the best step that passed; 0 otherwise
  */
 public record Report(String mode, String target, Setup setup, double seconds, Sessions sessions, Relay relay,
                      Claims claims, Map<String, Long> errors, String firstError, Server server, List<Step> steps,
-                     String limit) {
+                     String limit, double sustained) {
 
     /** What was asked for. */
     public record Setup(int sites, int operators, int watchPerOperator, int pairs, double ratePerSecond,

@@ -78,7 +78,7 @@ class LoadtestCommandTest {
                 104_858),
                 List.of(new Report.Step(2000, 1999, 6000, 0, 0, LATENCY, true),
                         new Report.Step(3000, 2990, 9000, 10, 3, LATENCY, false)),
-                "10 messages lost at 3000 msg/s");
+                "10 messages lost at 3000 msg/s", 1999);
         StringWriter out = new StringWriter();
 
         LoadtestCommand.print(new PrintWriter(out), report);
@@ -89,6 +89,7 @@ class LoadtestCommandTest {
                 sessions  120 opened, 400/s; hello->welcome p50 1.50 ms  p99 4.00 ms  p99.9 4.50 ms
                 relay     4,000 msg/s; 50,000 sent, 49,990 received, 10 lost
                 latency   p50 0.41 ms  p99 1.20 ms  p99.9 3.40 ms  max 8.10 ms
+                best      1,999 msg/s (the fastest step that passed)
                 claims    6 sent, 40 control messages
                 server    CPU 35.2%, memory 200.0 MB, +12.0 MB since the sessions opened (102.4 KB per session)
                 errors    {rate-limited=3} (rate-limited: too fast)
