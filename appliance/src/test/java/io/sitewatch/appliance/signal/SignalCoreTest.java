@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sitewatch.appliance.signal.CoreFixture.Client;
-import io.sitewatch.appliance.signal.msg.Codec;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -808,25 +807,13 @@ class SignalCoreTest {
             for (int i = 0; i < 400; i++) {
                 op.send("ping");
             }
-            String heavy = "{\"type\":\"ping\",\"pad\":[" + "1,".repeat(5_000) + "1]}";
-            Codec codec = new Codec();
-            for (int i = 0; i < 100; i++) {
-                codec.decode(heavy);
-            }
-            long start = System.nanoTime();
+            // Not JSON at all: parsed first, each would be a bad-message; limited first, none is parsed.
             for (int i = 0; i < 300; i++) {
-                codec.decode(heavy);
+                op.sendRaw("{\"type\":\"ping\",\"pad\":[" + "1,".repeat(5_000));
             }
-            long parsing = System.nanoTime() - start;
-            start = System.nanoTime();
-            for (int i = 0; i < 300; i++) {
-                op.sendRaw(heavy);
-            }
-            long dropping = System.nanoTime() - start;
             assertThat(op.link.all("error")).hasSize(300)
                     .allSatisfy(e -> assertThat(e.get("code").asText()).isEqualTo("rate-limited"));
             assertThat(op.link.open()).isTrue();
-            assertThat(dropping).as("dropping 300 frames vs parsing them (%d ns)", parsing).isLessThan(parsing / 5);
         }
 
         @Test
