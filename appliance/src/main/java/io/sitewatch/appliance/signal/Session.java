@@ -3,6 +3,7 @@ package io.sitewatch.appliance.signal;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sitewatch.appliance.signal.msg.Outbound.PeerEntry;
 import java.util.ArrayDeque;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -21,6 +22,8 @@ final class Session {
     /** The rooms joined: the name clients use, and the room as the core keys it (per group). */
     final Map<String, Rooms.Key> rooms = new LinkedHashMap<>();
     final Map<String, LinkStatus> links = new LinkedHashMap<>();
+    /** The sessions whose {@link #links} hold a report about this one: ending it touches only them. */
+    final Set<Session> reportedBy = new HashSet<>();
     /** Messages addressed to this session while it has no connection, delivered after it resumes. */
     final ArrayDeque<String> backlog = new ArrayDeque<>();
 

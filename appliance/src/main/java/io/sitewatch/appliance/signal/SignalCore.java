@@ -590,8 +590,14 @@ public final class SignalCore {
             }
             leaveAllRooms(session);
         }
-        for (Session other : sessions.values()) {
-            other.links.remove(session.id);
+        for (Session reporter : session.reportedBy) {
+            reporter.links.remove(session.id);
+        }
+        for (String peer : session.links.keySet()) {
+            Session reported = sessions.get(peer);
+            if (reported != null) {
+                reported.reportedBy.remove(session);
+            }
         }
         announce(session, "offline");
         journal.delete(session.id);
@@ -926,18 +932,25 @@ public final class SignalCore {
                 }
             }
         }
+        Session reported = sessions.get(status.peer());
         if ("closed".equals(status.state())) {
             session.links.remove(status.peer());
+            if (reported != null) {
+                reported.reportedBy.remove(session);
+            }
         } else {
             session.links.put(status.peer(), new Session.LinkStatus(status.peer(), status.state(), stats,
                     clock.millis()));
+            if (reported != null) {
+                reported.reportedBy.add(session);
+            }
         }
         ObjectNode last = codec.mapper().createObjectNode();
         last.put("peer", status.peer());
         last.put("state", status.state());
         last.set("stats", stats);
         session.lastStatus = last;
-        Session peer = sessions.get(status.peer());
+        Session peer = reported;
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("from", session.identity.id());
         data.put("to", peer == null ? null : peer.identity.id());

@@ -503,6 +503,23 @@ class SignalCoreTest {
         }
 
         @Test
+        void reportsAboutASessionEndWithEitherSide() {
+            Client site = f.client(f.site("w1"));
+            Client ann = f.client(f.operator("ann"));
+            Client bob = f.client(f.operator("bob"));
+            ann.send("watch", "sites", List.of("w1"));
+            bob.send("watch", "sites", List.of("w1"));
+            ann.send("status", "peer", site.sessionId, "state", "connected");
+            bob.send("status", "peer", site.sessionId, "state", "connected");
+            site.send("status", "peer", ann.sessionId, "state", "connected");
+            assertThat(f.core.links()).hasSize(3);
+            ann.close(1000);
+            assertThat(f.core.links()).singleElement().satisfies(l -> assertThat(l.fromId()).isEqualTo("bob"));
+            site.close(1000);
+            assertThat(f.core.links()).isEmpty();
+        }
+
+        @Test
         void nonFiniteStatsAreNotKept() {
             Client site = f.client(f.site("w1"));
             Client op = f.client(f.operator("ann"));
