@@ -100,26 +100,47 @@ public final class RawWebSocket implements AutoCloseable {
         out.flush();
     }
 
+    /** One frame as the server sent it (servers never mask): its opcode and payload. */
+    public record Frame(int opcode, byte[] payload) {
+        public String text() {
+            return new String(payload, StandardCharsets.UTF_8);
+        }
+
+        public int closeCode() {
+            return payload.length >= 2 ? ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF) : 1005;
+        }
+    }
+
+    /** The next frame from {@code in}, or null when the stream ends before a frame starts. */
+    public static Frame readFrame(DataInputStream in) throws IOException {
+        int b0 = in.read();
+        if (b0 < 0) {
+            return null;
+        }
+        int b1 = in.readUnsignedByte();
+        long length = b1 & 0x7F;
+        if (length == 126) {
+            length = in.readUnsignedShort();
+        } else if (length == 127) {
+            length = in.readLong();
+        }
+        byte[] payload = new byte[(int) length];
+        in.readFully(payload);
+        return new Frame(b0 & 0x0F, payload);
+    }
+
+    public Frame readFrame() throws IOException {
+        return readFrame(in);
+    }
+
     /** Reads frames until a close frame and returns its code (1006 if the socket just ends). */
     public int awaitCloseCode() throws IOException {
-        while (true) {
-            int b0 = in.read();
-            if (b0 < 0) {
-                return 1006;
-            }
-            int b1 = in.readUnsignedByte();
-            long length = b1 & 0x7F;
-            if (length == 126) {
-                length = in.readUnsignedShort();
-            } else if (length == 127) {
-                length = in.readLong();
-            }
-            byte[] payload = new byte[(int) length];
-            in.readFully(payload);
-            if ((b0 & 0x0F) == 0x8) {
-                return payload.length >= 2 ? ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF) : 1005;
+        for (Frame f = readFrame(); f != null; f = readFrame()) {
+            if (f.opcode() == 0x8) {
+                return f.closeCode();
             }
         }
+        return 1006;
     }
 
     public InputStream input() {

@@ -1,5 +1,6 @@
 package io.sitewatch.faults.load;
 
+import io.sitewatch.appliance.it.RawWebSocket;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -114,7 +115,7 @@ public final class RawFlooder implements AutoCloseable {
     private void read(DataInputStream in, CountDownLatch welcomed) {
         try {
             while (true) {
-                RawFrames.Frame f = RawFrames.read(in);
+                RawWebSocket.Frame f = RawFrames.read(in);
                 if (f.opcode() == 0x8) {
                     closes.computeIfAbsent(f.closeCode(), c -> new AtomicLong()).incrementAndGet();
                     break;

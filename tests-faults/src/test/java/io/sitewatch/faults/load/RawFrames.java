@@ -1,5 +1,6 @@
 package io.sitewatch.faults.load;
 
+import io.sitewatch.appliance.it.RawWebSocket;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -13,17 +14,6 @@ final class RawFrames {
     private static final byte[] ZERO_MASK = new byte[4];
 
     private RawFrames() {}
-
-    /** One frame as read: its opcode and payload. */
-    record Frame(int opcode, byte[] payload) {
-        String text() {
-            return new String(payload, StandardCharsets.UTF_8);
-        }
-
-        int closeCode() {
-            return payload.length >= 2 ? ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF) : 1005;
-        }
-    }
 
     static void upgrade(URI uri, DataInputStream in, OutputStream out) throws IOException {
         String request = "GET " + uri.getPath() + " HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort()
@@ -60,17 +50,12 @@ final class RawFrames {
         return text(payload.getBytes(StandardCharsets.UTF_8));
     }
 
-    static Frame read(DataInputStream in) throws IOException {
-        int b0 = in.readUnsignedByte();
-        int b1 = in.readUnsignedByte();
-        long length = b1 & 0x7F;
-        if (length == 126) {
-            length = in.readUnsignedShort();
-        } else if (length == 127) {
-            length = in.readLong();
+    /** The next frame; the stream must not end before it. */
+    static RawWebSocket.Frame read(DataInputStream in) throws IOException {
+        RawWebSocket.Frame frame = RawWebSocket.readFrame(in);
+        if (frame == null) {
+            throw new java.io.EOFException("connection ended");
         }
-        byte[] payload = new byte[(int) length];
-        in.readFully(payload);
-        return new Frame(b0 & 0x0F, payload);
+        return frame;
     }
 }

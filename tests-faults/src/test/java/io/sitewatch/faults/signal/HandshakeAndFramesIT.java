@@ -315,28 +315,12 @@ class HandshakeAndFramesIT {
 
     /** Reads frames until a text frame containing {@code marker}; false at a close or the end of the stream. */
     static boolean readUntil(RawWebSocket raw, String marker) throws IOException {
-        java.io.DataInputStream in = new java.io.DataInputStream(raw.input());
-        while (true) {
-            int b0 = in.read();
-            if (b0 < 0) {
-                return false;
-            }
-            int b1 = in.readUnsignedByte();
-            long length = b1 & 0x7F;
-            if (length == 126) {
-                length = in.readUnsignedShort();
-            } else if (length == 127) {
-                length = in.readLong();
-            }
-            byte[] payload = new byte[(int) length];
-            in.readFully(payload);
-            if ((b0 & 0x0F) == 0x8) {
-                return false;
-            }
-            if ((b0 & 0x0F) == 0x1 && new String(payload, StandardCharsets.UTF_8).contains(marker)) {
+        for (RawWebSocket.Frame f = raw.readFrame(); f != null && f.opcode() != 0x8; f = raw.readFrame()) {
+            if (f.opcode() == 0x1 && f.text().contains(marker)) {
                 return true;
             }
         }
+        return false;
     }
 
     // ---- compression bombs ----
