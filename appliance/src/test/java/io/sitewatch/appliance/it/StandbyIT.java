@@ -129,7 +129,7 @@ class StandbyIT {
                 .isEqualTo(Files.readAllBytes(primary.appliance.caFile().orElseThrow()));
 
         standby.close();
-        String wrong = "00" + fingerprint.substring(2);
+        String wrong = (fingerprint.startsWith("00") ? "FF" : "00") + fingerprint.substring(2); // never the right one
         standby = TestAppliance.start(standbyDir.resolveSibling(standbyDir.getFileName() + "-2"), Map.of(
                 "standby.of", https, "standby.secret", SECRET, "standby.ca-fingerprint", wrong));
         assertThat(standby.status().get("standbyError").asText()).isNotBlank();
