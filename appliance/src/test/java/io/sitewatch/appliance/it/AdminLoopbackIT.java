@@ -5,11 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sitewatch.appliance.admin.AdminServer;
 import io.sitewatch.appliance.config.ConfigLoader;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -29,21 +25,6 @@ class AdminLoopbackIT {
         }
     }
 
-    /** A raw request, so the Host header is exactly what the test says; returns the status line and body. */
-    static String get(int port, String host, String authorization) throws Exception {
-        try (Socket socket = new Socket("127.0.0.1", port)) {
-            socket.setSoTimeout(10_000);
-            String request = "GET /v1/status HTTP/1.1\r\n" + (host == null ? "" : "Host: " + host + "\r\n")
-                    + (authorization == null ? "" : "Authorization: " + authorization + "\r\n")
-                    + "Connection: close\r\n\r\n";
-            OutputStream out = socket.getOutputStream();
-            out.write(request.getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            InputStream in = socket.getInputStream();
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-    }
-
     @Test
     void onlyTheOwnHostWithTheTokenGetsIn() throws Exception {
         int port = freePort();
@@ -56,18 +37,18 @@ class AdminLoopbackIT {
             assertThat(app.appliance.adminHttpPort()).isEqualTo(port);
             String bearer = "Bearer " + token;
 
-            assertThat(get(port, "127.0.0.1:" + port, bearer)).startsWith("HTTP/1.1 200 ").contains("\"version\"");
-            assertThat(get(port, "localhost:" + port, bearer)).startsWith("HTTP/1.1 200 ");
+            assertThat(TestAppliance.rawAdminGet(port, "127.0.0.1:" + port, bearer)).startsWith("HTTP/1.1 200 ").contains("\"version\"");
+            assertThat(TestAppliance.rawAdminGet(port, "localhost:" + port, bearer)).startsWith("HTTP/1.1 200 ");
             for (String foreign : new String[] {"evil.example:" + port, "127.0.0.1", "127.0.0.1:" + (port + 1),
                     "localhost.evil.example:" + port, "[::1]:" + (port + 1)}) {
-                assertThat(get(port, foreign, bearer)).as(foreign).startsWith("HTTP/1.1 421 ").contains("wrong-host");
+                assertThat(TestAppliance.rawAdminGet(port, foreign, bearer)).as(foreign).startsWith("HTTP/1.1 421 ").contains("wrong-host");
             }
             // Malformed or missing: Jetty refuses before the guard is asked.
-            assertThat(get(port, "127.0.0.1:" + port + ".evil", bearer)).startsWith("HTTP/1.1 400 ");
-            assertThat(get(port, null, bearer)).startsWith("HTTP/1.1 4").doesNotContain("\"version\"");
+            assertThat(TestAppliance.rawAdminGet(port, "127.0.0.1:" + port + ".evil", bearer)).startsWith("HTTP/1.1 400 ");
+            assertThat(TestAppliance.rawAdminGet(port, null, bearer)).startsWith("HTTP/1.1 4").doesNotContain("\"version\"");
             for (String wrong : new String[] {null, "", "Bearer", "Bearer " + token + "x", "bearer " + token, token,
                     "Basic " + token}) {
-                assertThat(get(port, "127.0.0.1:" + port, wrong)).as(String.valueOf(wrong))
+                assertThat(TestAppliance.rawAdminGet(port, "127.0.0.1:" + port, wrong)).as(String.valueOf(wrong))
                         .startsWith("HTTP/1.1 401 ").contains("\"unauthorized\"");
             }
             // The Unix socket is unchanged: its file permissions decide, no token.
@@ -88,7 +69,7 @@ class AdminLoopbackIT {
         try (TestAppliance app = TestAppliance.start(dir.resolve("data"), settings)) {
             assertThat(Files.readString(tokenFile).strip()).isEqualTo(token);
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(tokenFile))).isEqualTo("rw-------");
-            assertThat(get(port, "127.0.0.1:" + port, "Bearer " + token)).startsWith("HTTP/1.1 200 ");
+            assertThat(TestAppliance.rawAdminGet(port, "127.0.0.1:" + port, "Bearer " + token)).startsWith("HTTP/1.1 200 ");
         }
     }
 

@@ -88,6 +88,19 @@ public final class TestAppliance implements AutoCloseable {
         }
     }
 
+    /** A raw GET of the admin status over loopback HTTP, so the Host header is exactly the caller's; the whole answer. */
+    public static String rawAdminGet(int port, String host, String authorization) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            String request = "GET /v1/status HTTP/1.1\r\n" + (host == null ? "" : "Host: " + host + "\r\n")
+                    + (authorization == null ? "" : "Authorization: " + authorization + "\r\n")
+                    + "Connection: close\r\n\r\n";
+            socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
     @Override
     public void close() {
         appliance.close();

@@ -7,8 +7,6 @@ import io.sitewatch.appliance.it.TestAppliance;
 import io.sitewatch.faults.Figures;
 import io.sitewatch.faults.Secrets;
 import io.sitewatch.faults.storage.ChildAppliance;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -91,13 +89,13 @@ class AdminSurfaceIT {
             Path tokenFile = app.appliance.dataDir().resolve(AdminServer.TOKEN_NAME);
             String token = Secrets.issued(Files.readString(tokenFile).strip());
             String bearer = "Bearer " + token;
-            assertThat(status(get(port, "127.0.0.1:" + port, bearer))).isEqualTo(200);
-            assertThat(status(get(port, "localhost:" + port, bearer))).isEqualTo(200);
+            assertThat(status(TestAppliance.rawAdminGet(port, "127.0.0.1:" + port, bearer))).isEqualTo(200);
+            assertThat(status(TestAppliance.rawAdminGet(port, "localhost:" + port, bearer))).isEqualTo(200);
             List<String> foreign = List.of("attacker.example:" + port, "attacker.example", "localhost",
                     "127.0.0.1:" + (port + 1), "127.0.0.2:" + port, "localhost." + ":" + port,
                     "0x7f000001:" + port, "sitewatch.local:" + port);
             for (String host : foreign) {
-                assertThat(status(get(port, host, bearer))).as(host).isIn(400, 421);
+                assertThat(status(TestAppliance.rawAdminGet(port, host, bearer))).as(host).isIn(400, 421);
                 refused++;
             }
             List<String> badAuth = new ArrayList<>();
@@ -106,12 +104,12 @@ class AdminSurfaceIT {
                     token, "Bearer " + "A".repeat(token.length()), "Basic " + java.util.Base64.getEncoder()
                             .encodeToString(("admin:" + token).getBytes(StandardCharsets.UTF_8))));
             for (String authorization : badAuth) {
-                assertThat(status(get(port, "127.0.0.1:" + port, authorization))).as("%s", authorization == null
+                assertThat(status(TestAppliance.rawAdminGet(port, "127.0.0.1:" + port, authorization))).as("%s", authorization == null
                         ? "no Authorization" : "a wrong one").isEqualTo(401);
                 refused++;
             }
             // No lock-out: after all the refusals the right token still gets in.
-            assertThat(get(port, "127.0.0.1:" + port, bearer)).contains("\"sites\":0");
+            assertThat(TestAppliance.rawAdminGet(port, "127.0.0.1:" + port, bearer)).contains("\"sites\":0");
             Optional<InetAddress> lan = lanAddress();
             if (lan.isPresent()) {
                 try (Socket s = new Socket(lan.get(), port)) {
@@ -128,21 +126,6 @@ class AdminSurfaceIT {
             }
         }
         figures.put("loopbackRefused", refused).report();
-    }
-
-    /** A raw request, so the Host header is exactly the test's; the whole answer. */
-    static String get(int port, String host, String authorization) throws Exception {
-        try (Socket socket = new Socket("127.0.0.1", port)) {
-            socket.setSoTimeout(10_000);
-            String request = "GET /v1/status HTTP/1.1\r\n" + (host == null ? "" : "Host: " + host + "\r\n")
-                    + (authorization == null ? "" : "Authorization: " + authorization + "\r\n")
-                    + "Connection: close\r\n\r\n";
-            OutputStream out = socket.getOutputStream();
-            out.write(request.getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            InputStream in = socket.getInputStream();
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
     }
 
     static int status(String answer) {
