@@ -31,7 +31,7 @@ final class Session {
     /** The sessions whose {@link #links} hold a report about this one: ending it touches only them. */
     final Set<Session> reportedBy = new HashSet<>();
     /** Messages addressed to this session while it has no connection, delivered after it resumes. */
-    final ArrayDeque<String> backlog = new ArrayDeque<>();
+    final ArrayDeque<String> backlog = new ArrayDeque<>(1); // empty for most sessions: no 16-slot array each
 
     volatile Identity identity;
     String resumeHash;

@@ -51,7 +51,12 @@ public final class Compare {
         int idleSessions = Integer.parseInt(flag(flags, "--sessions=", quick ? "500" : "10000").get(0));
         // Both JVM servers alike: after the GC before each memory reading, the heap gives back
         // what it does not need, so RSS follows live memory instead of past garbage.
-        List<String> jvm = List.of("-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=20");
+        List<String> jvm = new ArrayList<>(List.of("-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=20"));
+        // -Dbench.serverJvmOptions="-Xlog:gc:..." adds options to both JVM servers (e.g. GC logs, NMT).
+        String extra = System.getProperty("bench.serverJvmOptions", "").trim();
+        if (!extra.isEmpty()) {
+            jvm.addAll(List.of(extra.split("\\s+")));
+        }
 
         int port = Integer.parseInt(flag(flags, "--port-base=", "18091").get(0));
         List<Contender> contenders = List.of(new BareJetty(port, work, jvm), new PeerJs(port + 1, work, peerjs),

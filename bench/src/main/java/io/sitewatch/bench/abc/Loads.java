@@ -140,6 +140,7 @@ final class Loads {
     static Idle idle(Contender c, int count, double rate) throws Exception {
         Tally tally = new Tally();
         long empty = c.rssKiB();
+        c.heapHistogram("empty");
         LoadClient client = new LoadClient(c.dialect(), c.base(), tally);
         try {
             List<Peer> peers = new ArrayList<>(count);
