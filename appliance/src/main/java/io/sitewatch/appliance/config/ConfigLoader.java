@@ -35,9 +35,13 @@ public final class ConfigLoader {
             .propertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
-    private static final TomlMapper TOML = TomlMapper.builder()
-            .propertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
-            .build();
+
+    /** Built on first use: {@code serve} without a config file reads no TOML. */
+    private static final class Toml {
+        static final TomlMapper MAPPER = TomlMapper.builder()
+                .propertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
+                .build();
+    }
 
     private ConfigLoader() {}
 
@@ -88,7 +92,7 @@ public final class ConfigLoader {
         mask(tree, "ice", "turn-secret");
         mask(tree, "standby", "secret");
         try {
-            return TOML.writeValueAsString(tree);
+            return Toml.MAPPER.writeValueAsString(tree);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
@@ -108,7 +112,7 @@ public final class ConfigLoader {
 
     private static JsonNode readToml(Path file) throws ConfigException {
         try {
-            return TOML.readTree(file.toFile());
+            return Toml.MAPPER.readTree(file.toFile());
         } catch (IOException e) {
             throw new ConfigException("cannot read " + file + ": " + e.getMessage().lines().findFirst().orElse(""));
         }
