@@ -203,16 +203,6 @@ public final class WebServer implements AutoCloseable {
         }
     }
 
-    /**
-     * What building and starting a server first loads, done ahead on another thread: Jetty's server classes,
-     * and the web apps' jar mounted for the life of the process (every server's own mount of it then shares
-     * that one instead of indexing the jar's entries again).
-     */
-    public static void preload() {
-        new Server().getMimeTypes();
-        ResourceFactory.root().newClassLoaderResource(WEB_ROOT);
-    }
-
     private Handler staticFiles() {
         ResourceHandler files = new ResourceHandler();
         files.setBaseResource(ResourceFactory.of(server).newClassLoaderResource(WEB_ROOT));
