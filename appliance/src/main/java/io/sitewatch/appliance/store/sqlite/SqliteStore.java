@@ -94,6 +94,7 @@ public final class SqliteStore implements Store {
         DataDirLock lock = DataDirLock.acquire(file.getParent());
         SqlConnection connection = null;
         try {
+            NativeLibrary.loadFrom(file.getParent());
             makeOwnerOnly(file);
             connection = SqlConnection.openWriter(file);
             Migrations.migrate(connection, file, options.migrations());
