@@ -28,9 +28,7 @@ import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.handler.ContextHandler;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.server.handler.PathMappingsHandler;
-import org.eclipse.jetty.server.handler.ResourceHandler;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
-import org.eclipse.jetty.util.resource.ResourceFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 import org.slf4j.Logger;
@@ -66,6 +64,7 @@ public final class WebServer implements AutoCloseable {
     private final ServerConnector primary;
     private final ServerConnector redirect;
     private final boolean tls;
+    private final WebFiles webFiles = new WebFiles(WEB_ROOT);
 
     public WebServer(Config.Http http, Keys keys, SignalCore core, Endpoints endpoints, long heartbeatMs,
                      Clock clock) {
@@ -127,7 +126,7 @@ public final class WebServer implements AutoCloseable {
         routes.addMapping(PathSpec.from("/healthz"), SimpleHandlers.json(endpoints.health()));
         routes.addMapping(PathSpec.from("/metrics"), SimpleHandlers.text("text/plain; version=0.0.4; charset=utf-8",
                 endpoints.metrics()));
-        routes.addMapping(PathSpec.from("/"), staticFiles());
+        routes.addMapping(PathSpec.from("/"), webFiles);
 
         OriginPolicy origins = new OriginPolicy(http.allowedOrigins());
         WebSocketUpgradeHandler signal = WebSocketUpgradeHandler.from(server, container -> {
@@ -180,6 +179,11 @@ public final class WebServer implements AutoCloseable {
         }
     }
 
+    /** Gets the web apps' files ready (see {@link WebFiles}); until then the first request for one does. */
+    public void prepareFiles() {
+        webFiles.prepare();
+    }
+
     /** The port serving the apps and {@code /signal}: HTTPS, or plain HTTP without TLS. */
     public int port() {
         return primary.getLocalPort();
@@ -201,17 +205,6 @@ public final class WebServer implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("web server did not stop cleanly: {}", e.toString());
         }
-    }
-
-    private Handler staticFiles() {
-        ResourceHandler files = new ResourceHandler();
-        files.setBaseResource(ResourceFactory.of(server).newClassLoaderResource(WEB_ROOT));
-        files.setDirAllowed(false);
-        files.setWelcomeFiles("index.html");
-        files.setEtags(true);
-        // Plain modules without hashed names: always revalidate, so an upgrade is seen at once.
-        files.setCacheControl("no-cache");
-        return files;
     }
 
     private static Handler notFound() {
