@@ -7,11 +7,13 @@ import java.time.Clock;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Utf8StringBuilder;
 import org.eclipse.jetty.websocket.core.CloseStatus;
 import org.eclipse.jetty.websocket.core.CoreSession;
 import org.eclipse.jetty.websocket.core.Frame;
 import org.eclipse.jetty.websocket.core.FrameHandler;
 import org.eclipse.jetty.websocket.core.OpCode;
+import org.eclipse.jetty.websocket.core.exception.BadPayloadException;
 import org.eclipse.jetty.websocket.core.exception.MessageTooLargeException;
 import org.eclipse.jetty.websocket.core.messages.StringMessageSink;
 import org.slf4j.Logger;
@@ -117,7 +119,11 @@ public final class SignalSocket implements FrameHandler, Link {
             continuing = OpCode.UNDEFINED;
         }
         if (type == OpCode.TEXT) {
-            text.accept(frame, callback); // demands the next frame itself
+            if (frame.getOpCode() == OpCode.TEXT && frame.isFin()) {
+                whole(frame, callback);
+            } else {
+                text.accept(frame, callback); // demands the next frame itself
+            }
             return;
         }
         // Binary messages are refused once whole (1003), or at the size limit as text is (1009).
@@ -133,6 +139,30 @@ public final class SignalSocket implements FrameHandler, Link {
         } else {
             callback.succeeded();
             session.demand();
+        }
+    }
+
+    /**
+     * A text message in one frame, as nearly all are: decoded into a string of its own size. The frame
+     * sink's builder starts at the input buffer size (4 KiB) for every message, garbage a relay need not make.
+     */
+    private void whole(Frame frame, Callback callback) {
+        try {
+            int size = frame.getPayloadLength();
+            if (size > session.getMaxTextMessageSize()) {
+                callback.failed(new MessageTooLargeException("text message larger than "
+                        + session.getMaxTextMessageSize() + " bytes"));
+                return;
+            }
+            Utf8StringBuilder utf8 = new Utf8StringBuilder(size);
+            if (frame.hasPayload()) {
+                utf8.append(frame.getPayload());
+            }
+            onText(utf8.takeCompleteString(BadPayloadException.InvalidUtf8::new));
+            callback.succeeded();
+            session.demand();
+        } catch (Throwable failure) {
+            callback.failed(failure);
         }
     }
 

@@ -72,9 +72,28 @@ class SignalSocketTest {
     }
 
     @Test
-    void invalidUtf8FailsTheFrame() {
-        Throwable failure = frame(new Frame(OpCode.TEXT, true, ByteBuffer.wrap(new byte[] {'{', (byte) 0xC3, '}'})));
-        assertThat(failure).isInstanceOf(BadPayloadException.class);
+    void aTextMessageInOneFrameReachesTheCore() {
+        assertThat(frame(new Frame(OpCode.TEXT, true, "{\"type\":\"hello\",\"token\":\"" + SITE_TOKEN + "\"}")))
+                .isNull();
+        assertThat(session.texts()).first().satisfies(t -> assertThat(t).contains("\"type\":\"welcome\""));
+        assertThat(session.demands).isEqualTo(2);
+    }
+
+    @Test
+    void invalidUtf8FailsTheFrameWholeOrInFragments() {
+        byte[] invalid = {'{', (byte) 0xC3, '}'};
+        assertThat(frame(new Frame(OpCode.TEXT, true, ByteBuffer.wrap(invalid)))).isInstanceOf(BadPayloadException.class);
+        assertThat(frame(new Frame(OpCode.TEXT, false, ByteBuffer.wrap(invalid, 0, 2)))).isNull();
+        assertThat(frame(new Frame(OpCode.CONTINUATION, true, ByteBuffer.wrap(invalid, 2, 1))))
+                .isInstanceOf(BadPayloadException.class);
+    }
+
+    @Test
+    void textOverTheLimitFailsAsTooLargeWholeOrInFragments() {
+        String half = "x".repeat(WebServer.MAX_MESSAGE_BYTES / 2 + 1);
+        assertThat(frame(new Frame(OpCode.TEXT, true, half + half))).isInstanceOf(MessageTooLargeException.class);
+        assertThat(frame(new Frame(OpCode.TEXT, false, half))).isNull();
+        assertThat(frame(new Frame(OpCode.CONTINUATION, true, half))).isInstanceOf(MessageTooLargeException.class);
     }
 
     @Test

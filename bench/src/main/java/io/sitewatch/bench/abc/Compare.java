@@ -58,6 +58,8 @@ public final class Compare {
             jvm.addAll(List.of(extra.split("\\s+")));
         }
 
+        System.out.println("JVM servers (bare Jetty, sitewatch) both run with: " + String.join(" ", jvm)
+                + "; the installed launcher (installer/src/deb/sitewatch) adds no JVM option of its own");
         int port = Integer.parseInt(flag(flags, "--port-base=", "18091").get(0));
         List<Contender> contenders = List.of(new BareJetty(port, work, jvm), new PeerJs(port + 1, work, peerjs),
                 new ApplianceContender(port + 2, work, jar, jvm));

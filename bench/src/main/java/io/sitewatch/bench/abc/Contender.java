@@ -125,8 +125,10 @@ abstract class Contender {
      * directory (what each idle session costs, by class), and its native memory summary when the server
      * runs with {@code -XX:NativeMemoryTracking=summary}; with {@code -Dbench.heapDump=true} also a heap dump
      * (.hprof) to follow what holds each session's objects.
+     *
+     * @return the histogram's file, or null when none was asked for
      */
-    void heapHistogram(String phase) throws IOException, InterruptedException {
+    Path heapHistogram(String phase) throws IOException, InterruptedException {
         if (jvm() && Boolean.getBoolean("bench.histogram")) {
             Path out = logFile.resolveSibling(logFile.getFileName().toString().replace(".log", "-" + phase
                     + "-histogram.txt"));
@@ -144,7 +146,9 @@ abstract class Contender {
                     + "-native.txt"));
             new ProcessBuilder("jcmd", Long.toString(pid()), "VM.native_memory", "summary").redirectErrorStream(true)
                     .redirectOutput(nmt.toFile()).start().waitFor(60, TimeUnit.SECONDS);
+            return out;
         }
+        return null;
     }
 
     /** Stops the process this contender started (TERM, then KILL after 10 s). */

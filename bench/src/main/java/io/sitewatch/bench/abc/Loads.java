@@ -5,6 +5,7 @@ import io.sitewatch.cli.loadtest.Pacer;
 import io.sitewatch.cli.loadtest.Peer;
 import io.sitewatch.cli.loadtest.RelayLoad;
 import io.sitewatch.cli.loadtest.Tally;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -140,7 +141,7 @@ final class Loads {
     static Idle idle(Contender c, int count, double rate) throws Exception {
         Tally tally = new Tally();
         long empty = c.rssKiB();
-        c.heapHistogram("empty");
+        Path emptyHistogram = c.heapHistogram("empty");
         LoadClient client = new LoadClient(c.dialect(), c.base(), tally);
         try {
             List<Peer> peers = new ArrayList<>(count);
@@ -154,9 +155,12 @@ final class Loads {
             Histogram open = tally.sample().open();
             Thread.sleep(2_000);
             long full = c.rssKiB();
-            c.heapHistogram("idle");
+            Path idleHistogram = c.heapHistogram("idle");
             long opened = peers.stream().filter(p -> p.ready().isDone() && !p.ready().isCompletedExceptionally())
                     .count();
+            if (emptyHistogram != null && idleHistogram != null && opened > 0) {
+                printGrowth(HeapHistogram.read(emptyHistogram), HeapHistogram.read(idleHistogram), (int) opened);
+            }
             peers.forEach(Peer::close);
             Thread.sleep(1_000);
             return new Idle((int) opened, (full - empty) / (double) Math.max(1, opened),
@@ -164,6 +168,15 @@ final class Loads {
                     empty, full, tally.errors().toString());
         } finally {
             closeQuietly(client);
+        }
+    }
+
+    /** Live heap per idle session, in all and by class (the largest 15). */
+    private static void printGrowth(HeapHistogram empty, HeapHistogram idle, int sessions) {
+        System.out.printf("  live heap per session: %.0f B; largest classes (B, instances per session):%n",
+                (idle.totalBytes() - empty.totalBytes()) / (double) sessions);
+        for (HeapHistogram.Growth g : idle.growthSince(empty, sessions, 15)) {
+            System.out.printf("    %7.1f  %5.2f  %s%n", g.bytesPerSession(), g.instancesPerSession(), g.className());
         }
     }
 
