@@ -30,7 +30,9 @@ import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.server.handler.PathMappingsHandler;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
-import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
+import org.eclipse.jetty.websocket.core.Configuration;
+import org.eclipse.jetty.websocket.core.server.WebSocketServerComponents;
+import org.eclipse.jetty.websocket.core.server.WebSocketUpgradeHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -129,27 +131,25 @@ public final class WebServer implements AutoCloseable {
         routes.addMapping(PathSpec.from("/"), webFiles);
 
         OriginPolicy origins = new OriginPolicy(http.allowedOrigins());
-        WebSocketUpgradeHandler signal = WebSocketUpgradeHandler.from(server, container -> {
-            container.setMaxTextMessageSize(MAX_MESSAGE_BYTES);
-            container.setMaxBinaryMessageSize(MAX_MESSAGE_BYTES);
-            // Never shorter than the core's 3 silent heartbeats (protocol.md, Reconnect).
-            container.setIdleTimeout(Duration.ofMillis(3 * heartbeatMs + 5_000));
-            container.addMapping("/signal", (request, response, callback) -> {
-                if (!origins.allows(request)) {
-                    LOG.info("refused /signal from {}: origin {} not allowed", Request.getRemoteAddr(request),
-                            request.getHeaders().get("Origin"));
-                    Response.writeError(request, response, callback, 403, "origin not allowed");
-                    return null;
-                }
-                String key = request.getHeaders().get("Sec-WebSocket-Key");
-                if (key != null && !UpgradeKey.wellFormed(key)) {
-                    LOG.info("refused /signal from {}: malformed Sec-WebSocket-Key", Request.getRemoteAddr(request));
-                    Response.writeError(request, response, callback, 400, "malformed Sec-WebSocket-Key");
-                    return null;
-                }
-                String remote = Request.getRemoteAddr(request) + ":" + Request.getRemotePort(request);
-                return new SignalSocket(core, clock, http.outbox(), remote);
-            });
+        // Jetty's WebSocket core rather than its API: see SignalSocket for what the API keeps per session.
+        WebSocketUpgradeHandler signal = new WebSocketUpgradeHandler(
+                WebSocketServerComponents.ensureWebSocketComponents(server));
+        configure(signal.getConfiguration(), heartbeatMs);
+        signal.addMapping("/signal", (request, response, callback) -> {
+            if (!origins.allows(request)) {
+                LOG.info("refused /signal from {}: origin {} not allowed", Request.getRemoteAddr(request),
+                        request.getHeaders().get("Origin"));
+                Response.writeError(request, response, callback, 403, "origin not allowed");
+                return null;
+            }
+            String key = request.getHeaders().get("Sec-WebSocket-Key");
+            if (key != null && !UpgradeKey.wellFormed(key)) {
+                LOG.info("refused /signal from {}: malformed Sec-WebSocket-Key", Request.getRemoteAddr(request));
+                Response.writeError(request, response, callback, 400, "malformed Sec-WebSocket-Key");
+                return null;
+            }
+            String remote = Request.getRemoteAddr(request) + ":" + Request.getRemotePort(request);
+            return new SignalSocket(core, clock, http.outbox(), remote);
         });
         signal.setHandler(routes);
         Handler top = tls ? new PlainHttpGuard(signal, primary::getLocalPort) : signal;
@@ -158,6 +158,14 @@ public final class WebServer implements AutoCloseable {
         List<String> alsoConnect = endpoints.standbyUrl().isEmpty() ? List.of()
                 : List.of(java.net.URI.create(endpoints.standbyUrl()).resolve("/").toString().replaceAll("/$", ""));
         server.setHandler(new GracefulHandler(new SecureHeaders(new ContextHandler(top, "/"), alsoConnect)));
+    }
+
+    /** The limits of every {@code /signal} connection (protocol.md, Transport). */
+    static void configure(Configuration signal, long heartbeatMs) {
+        signal.setMaxTextMessageSize(MAX_MESSAGE_BYTES);
+        signal.setMaxBinaryMessageSize(MAX_MESSAGE_BYTES);
+        // Never shorter than the core's 3 silent heartbeats (protocol.md, Reconnect).
+        signal.setIdleTimeout(Duration.ofMillis(3 * heartbeatMs + 5_000));
     }
 
     public void start() throws IOException {

@@ -22,7 +22,8 @@ final class RateLimiter {
         this.last = now;
     }
 
-    Verdict acquire(long now) {
+    /** Synchronized: a resumed session's new connection may race its old one's last frame. */
+    synchronized Verdict acquire(long now) {
         double refill = Math.max(0, now - last) * perMilli;
         last = Math.max(last, now);
         tokens = Math.min(burst, tokens + refill);

@@ -55,9 +55,11 @@ final class Rooms {
         }
     }
 
+    /** Whether two sessions share a room: reads only the sessions, so relays ask it without the core's monitor. */
     boolean share(Session a, Session b) {
-        for (Key room : a.rooms.values()) {
-            if (b.rooms.containsValue(room)) {
+        Map<String, Key> theirs = b.rooms();
+        for (Key room : a.rooms().values()) {
+            if (theirs.containsValue(room)) {
                 return true;
             }
         }

@@ -3,13 +3,18 @@ package io.sitewatch.appliance.signal;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sitewatch.appliance.signal.msg.Outbound.PeerEntry;
 import java.util.ArrayDeque;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArraySet;
 
-/** A signaling session: outlives its connection for the resume window. Owned by {@link SignalCore}. */
+/**
+ * A signaling session: outlives its connection for the resume window. Owned by {@link SignalCore}:
+ * changed only under its monitor; what the relay path reads without it ({@link #identity},
+ * {@link #link}, {@link #watching}, {@link #rooms}) is safe to read from any thread.
+ */
 final class Session {
 
     /** The latest status a session reported about one of its peer connections. */
@@ -18,18 +23,20 @@ final class Session {
     final String id;
     final long since;
     final RateLimiter limiter;
-    final Set<String> watching = new LinkedHashSet<>();
-    /** The rooms joined: the name clients use, and the room as the core keys it (per group). */
-    final Map<String, Rooms.Key> rooms = new LinkedHashMap<>();
+    /** Sites watched, in the order asked (copy on write: watch sets change when a person clicks). */
+    final Set<String> watching = new CopyOnWriteArraySet<>();
+    /** The rooms joined: the name clients use, and the room as the core keys it (per group); replaced whole. */
+    private volatile Map<String, Rooms.Key> rooms = Map.of();
     final Map<String, LinkStatus> links = new LinkedHashMap<>();
     /** The sessions whose {@link #links} hold a report about this one: ending it touches only them. */
     final Set<Session> reportedBy = new HashSet<>();
     /** Messages addressed to this session while it has no connection, delivered after it resumes. */
-    final ArrayDeque<String> backlog = new ArrayDeque<>();
+    final ArrayDeque<String> backlog = new ArrayDeque<>(1); // empty for most sessions: no 16-slot array each
 
-    Identity identity;
+    volatile Identity identity;
     String resumeHash;
-    Link link;
+    /** The connection, or null between connections; set once a resume has delivered what was waiting. */
+    volatile Link link;
     String remote = "";
     long resumeDeadline;
     long lastPing;
@@ -42,6 +49,23 @@ final class Session {
         this.since = now;
         this.lastPing = now;
         this.limiter = limiter;
+    }
+
+    Map<String, Rooms.Key> rooms() {
+        return rooms;
+    }
+
+    void joined(String name, Rooms.Key room) {
+        Map<String, Rooms.Key> more = new LinkedHashMap<>(rooms);
+        more.put(name, room);
+        rooms = Collections.unmodifiableMap(more);
+    }
+
+    Rooms.Key left(String name) {
+        Map<String, Rooms.Key> fewer = new LinkedHashMap<>(rooms);
+        Rooms.Key room = fewer.remove(name);
+        rooms = fewer.isEmpty() ? Map.of() : Collections.unmodifiableMap(fewer);
+        return room;
     }
 
     boolean isSite() {
@@ -72,7 +96,7 @@ final class Session {
 
     SessionJournal.SessionRecord record() {
         return new SessionJournal.SessionRecord(id, resumeHash, identity, Set.copyOf(watching),
-                Set.copyOf(rooms.keySet()));
+                Set.copyOf(rooms().keySet()));
     }
 
     @Override

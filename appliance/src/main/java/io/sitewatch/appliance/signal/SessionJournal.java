@@ -6,7 +6,8 @@ import java.util.Set;
 
 /**
  * Where the core keeps what must survive a restart (protocol.md, Reconnect): sessions,
- * watch sets, rooms and control. Calls return at once; the store writes behind.
+ * watch sets, rooms and control. Calls return at once and the store writes behind, except
+ * {@link #control}.
  */
 public interface SessionJournal {
 
@@ -20,7 +21,11 @@ public interface SessionJournal {
 
     void delete(String sessionId);
 
-    /** Records who controls a site; a null primary clears it. */
+    /**
+     * Records who controls a site; a null primary clears it. Returns once the change, and every call made
+     * before it, would survive a crash of the appliance: the core announces control right after (the store
+     * logs a write it cannot make and goes on, so a failing disk never stops a claim).
+     */
     void control(String siteId, String primarySessionId);
 
     Snapshot load();

@@ -32,8 +32,10 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The signaling server of protocol.md, without a transport: the transport reports connections
  * ({@link #open}), frames ({@link #message}) and closes ({@link #closed}); a timer calls
- * {@link #tick}. All state is owned by this object's monitor; sends go to the links'
- * bounded outboxes and never block, so the monitor is held only for map lookups.
+ * {@link #tick}. State changes happen under this object's monitor; sends go to the links'
+ * bounded outboxes and never block. The frequent messages (relays, pings) take no lock at all:
+ * they read the concurrent session maps and the sessions' published fields, so relays on
+ * different connections run in parallel and never wait behind a hello, a claim or a close.
  */
 public final class SignalCore {
 
@@ -50,6 +52,9 @@ public final class SignalCore {
         void handle(Session session, T message, Decoded.Ok decoded);
     }
 
+    /** A message type's handler, and whether it changes state (then it runs under the monitor). */
+    private record Route(Handler<Inbound> handler, boolean locked) {}
+
     private final SignalSettings settings;
     private final Credentials credentials;
     private final SiteDirectory sites;
@@ -60,15 +65,16 @@ public final class SignalCore {
     private final Codec codec = new Codec();
     private final SecureRandom random = new SecureRandom();
 
-    private final Map<Class<? extends Inbound>, Handler<Inbound>> handlers = new HashMap<>();
+    private final Map<Class<? extends Inbound>, Route> handlers = new HashMap<>();
     /**
      * Connections that have not said {@code hello} yet, with the time they opened. Concurrent, so
      * that a new connection is noted without the monitor: while hundreds open at once, their
      * threads would otherwise queue on it behind the hellos.
      */
     private final Map<Link, Long> pending = new ConcurrentHashMap<>();
-    private final Map<Link, Session> byLink = new HashMap<>();
-    private final Map<String, Session> sessions = new HashMap<>();
+    /** Concurrent, as {@link #sessions}: the lock-free message path looks sessions up in both. */
+    private final Map<Link, Session> byLink = new ConcurrentHashMap<>();
+    private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final Map<String, Session> byResumeHash = new HashMap<>();
     private final Map<String, Session> siteSessions = new HashMap<>();
     private final Set<Session> operators = new LinkedHashSet<>();
@@ -78,11 +84,6 @@ public final class SignalCore {
     private final Rooms rooms = new Rooms();
     /** Capacities of rooms that have their own (config, or defined by the admin). */
     private final Map<String, Integer> capacities = new HashMap<>();
-    /** The relay the current {@link #message} allowed, sent once the monitor is released. */
-    private Relay pendingRelay;
-
-    /** A relayed frame's target, the connection it had when the relay was allowed, and the sender. */
-    private record Relay(Session target, Link link, Decoded.Ok message, String from) {}
 
     public SignalCore(SignalSettings settings, Credentials credentials, SiteDirectory sites, SessionJournal journal,
                       ClientSettings clientSettings, SignalObserver observer, Clock clock) {
@@ -94,12 +95,12 @@ public final class SignalCore {
         this.observer = observer;
         this.clock = clock;
         capacities.putAll(settings.roomCapacities());
-        on(Inbound.Hello.class, this::helloAgain);
-        on(Inbound.Ping.class, this::ping);
-        on(Inbound.Offer.class, this::relay);
-        on(Inbound.Answer.class, this::relay);
-        on(Inbound.Candidate.class, this::relay);
-        on(Inbound.Bye.class, this::relay);
+        onAnyThread(Inbound.Hello.class, this::helloAgain);
+        onAnyThread(Inbound.Ping.class, this::ping);
+        onAnyThread(Inbound.Offer.class, this::relay);
+        onAnyThread(Inbound.Answer.class, this::relay);
+        onAnyThread(Inbound.Candidate.class, this::relay);
+        onAnyThread(Inbound.Bye.class, this::relay);
         on(Inbound.Watch.class, this::watch);
         on(Inbound.Unwatch.class, this::unwatch);
         on(Inbound.Claim.class, this::claim);
@@ -109,8 +110,18 @@ public final class SignalCore {
         on(Inbound.Status.class, this::status);
     }
 
+    /** A handler that changes state: it runs under the monitor. */
     private <T extends Inbound> void on(Class<T> type, Handler<T> handler) {
-        if (handlers.put(type, (s, m, ok) -> handler.handle(s, type.cast(m), ok)) != null) {
+        route(type, handler, true);
+    }
+
+    /** A handler that only reads published state and sends: it runs on the transport's thread, without a lock. */
+    private <T extends Inbound> void onAnyThread(Class<T> type, Handler<T> handler) {
+        route(type, handler, false);
+    }
+
+    private <T extends Inbound> void route(Class<T> type, Handler<T> handler, boolean locked) {
+        if (handlers.put(type, new Route((s, m, ok) -> handler.handle(s, type.cast(m), ok), locked)) != null) {
             throw new IllegalStateException("two handlers for " + type.getSimpleName());
         }
     }
@@ -129,34 +140,29 @@ public final class SignalCore {
     /**
      * Rate limit first, parse after: a flood's dropped frames cost a lookup and never a JSON parse,
      * and frames from a link that was refused or replaced are not parsed at all (protocol.md, Rate limit).
-     * The monitor is held only for the rate limit, lookups and permission checks; parsing, and for a
-     * relay the {@code from} stamp and the send, happen outside it.
+     * Parsing, the credential check of a hello (it reads the database) and whole relays happen outside
+     * the monitor; only messages that change state take it.
      */
     public void message(Link link, String frame) {
-        Session session;
-        synchronized (this) {
-            session = byLink.get(link);
-            if (session == null ? !pending.containsKey(link) : !admit(session)) {
-                return;
+        Session session = byLink.get(link);
+        if (session == null) {
+            if (pending.containsKey(link)) {
+                beforeWelcome(link, codec.decode(frame));
             }
+            return;
+        }
+        if (!admit(session, link)) {
+            return;
         }
         Decoded decoded = codec.decode(frame);
-        // The credential check reads the database: made before taking the monitor again, so
-        // hellos never hold up relays or each other.
-        Optional<Identity> identity = session == null && decoded instanceof Decoded.Ok ok
-                && ok.message() instanceof Inbound.Hello hello ? credentials.authenticate(hello.token()) : null;
-        Relay relay;
+        if (decoded instanceof Decoded.Ok ok && !handlers.get(ok.message().getClass()).locked()) {
+            dispatch(session, decoded);
+            return;
+        }
         synchronized (this) {
-            if (session == null) {
-                beforeWelcome(link, decoded, identity);
-            } else if (byLink.get(link) == session) {
+            if (session.link == link) {
                 dispatch(session, decoded);
             }
-            relay = pendingRelay;
-            pendingRelay = null;
-        }
-        if (relay != null) {
-            forward(relay, codec.stamp(relay.message(), relay.from()));
         }
     }
 
@@ -217,7 +223,7 @@ public final class SignalCore {
             });
             saved.rooms().forEach(name -> {
                 Rooms.Key room = rooms.keyFor(session, name);
-                session.rooms.put(name, room);
+                session.joined(name, room);
                 rooms.add(room, session);
             });
         }
@@ -355,7 +361,7 @@ public final class SignalCore {
         List<SessionView> views = new ArrayList<>();
         for (Session s : sessions.values()) {
             views.add(new SessionView(s.id, s.identity.role().wire(), s.identity.id(), s.identity.name(), s.remote,
-                    s.since, s.connected(), List.copyOf(s.watching), List.copyOf(s.rooms.keySet()), control.siteOf(s),
+                    s.since, s.connected(), List.copyOf(s.watching), List.copyOf(s.rooms().keySet()), control.siteOf(s),
                     s.lastStatus));
         }
         views.sort((a, b) -> Long.compare(a.since(), b.since()));
@@ -418,15 +424,19 @@ public final class SignalCore {
 
     // ---- hello and session lifecycle ----
 
-    /** @param identity what the hello's credential authenticated as (checked outside the monitor); null for no hello */
-    private void beforeWelcome(Link link, Decoded decoded, Optional<Identity> identity) {
-        if (pending.remove(link) == null) {
-            return; // a link that was already refused or replaced
-        }
-        if (decoded instanceof Decoded.Ok ok && ok.message() instanceof Inbound.Hello hello) {
-            hello(link, hello, identity);
-        } else {
-            refuse(link, "the first message must be hello");
+    /** The first frame of a connection: a hello, whose credential is checked before taking the monitor. */
+    private void beforeWelcome(Link link, Decoded decoded) {
+        Inbound.Hello hello = decoded instanceof Decoded.Ok ok && ok.message() instanceof Inbound.Hello h ? h : null;
+        Optional<Identity> identity = hello == null ? null : credentials.authenticate(hello.token());
+        synchronized (this) {
+            if (pending.remove(link) == null) {
+                return; // a link that was already refused or replaced
+            }
+            if (hello != null) {
+                hello(link, hello, identity);
+            } else {
+                refuse(link, "the first message must be hello");
+            }
         }
     }
 
@@ -462,8 +472,7 @@ public final class SignalCore {
         Session session = new Session(token(16), identity, hash(resumeToken), now,
                 new RateLimiter(settings.ratePerSecond(), settings.rateBurst(), now));
         index(session);
-        attach(session, link);
-        welcome(session, resumeToken);
+        connect(session, link, resumeToken);
         announce(session, "online");
         if (session.isSite()) {
             send(session, controlOf(identity.id()));
@@ -477,6 +486,7 @@ public final class SignalCore {
         if (session.link != null) {
             Link old = session.link;
             byLink.remove(old);
+            session.link = null;
             old.close(CloseCode.REPLACED.code(), "resumed on another connection");
         }
         byResumeHash.remove(session.resumeHash);
@@ -484,9 +494,7 @@ public final class SignalCore {
         session.resumeHash = hash(resumeToken);
         session.identity = identity;
         byResumeHash.put(session.resumeHash, session);
-        attach(session, link);
-        welcome(session, resumeToken);
-        flushBacklog(session);
+        connect(session, link, resumeToken);
         // A control change may have been in the connection that broke, and the backlog holds older ones:
         // the current holder of each site comes last, so nothing stale outlives the resume
         // (docs/protocol.md, Additions).
@@ -510,18 +518,26 @@ public final class SignalCore {
         }
     }
 
-    private void attach(Session session, Link link) {
-        session.link = link;
+    /**
+     * Gives a session its new connection: the welcome and the backlog go out first, and only then is
+     * the link published to the lock-free relay path. Until then a relay finds the session between
+     * connections and waits for the monitor, so nothing overtakes the welcome or what waited.
+     */
+    private void connect(Session session, Link link, String resumeToken) {
         session.remote = link.remoteAddress();
         session.lastPing = clock.millis();
         byLink.put(link, session);
-    }
-
-    private void welcome(Session session, String resumeToken) {
         Identity identity = session.identity;
-        send(session, new Outbound.Welcome(session.id, resumeToken, identity.role().wire(), identity.id(),
-                clientSettings.iceServers(identity), settings.heartbeatMs(), peersOf(session), FEATURES,
-                clientSettings.tiers(identity), clientSettings.standby()));
+        boolean fits = link.send(codec.encode(new Outbound.Welcome(session.id, resumeToken, identity.role().wire(),
+                identity.id(), clientSettings.iceServers(identity), settings.heartbeatMs(), peersOf(session), FEATURES,
+                clientSettings.tiers(identity), clientSettings.standby())));
+        while (fits && !session.backlog.isEmpty()) {
+            fits = link.send(session.backlog.poll());
+        }
+        session.link = link;
+        if (!fits) {
+            dropSlow(session);
+        }
     }
 
     /** What a session may see (protocol.md, Session): watchers for a site; visible sites and operators for an operator. */
@@ -544,12 +560,6 @@ public final class SignalCore {
             }
         }
         return peers;
-    }
-
-    private void flushBacklog(Session session) {
-        while (!session.backlog.isEmpty() && session.link != null) {
-            deliver(session, session.backlog.poll());
-        }
     }
 
     private void detach(Session session, String reason) {
@@ -607,14 +617,18 @@ public final class SignalCore {
 
     // ---- message handling ----
 
-    private boolean admit(Session session) {
+    private boolean admit(Session session, Link link) {
         RateLimiter.Verdict verdict = session.limiter.acquire(clock.millis());
         if (verdict == RateLimiter.Verdict.PASS) {
             return true;
         }
         if (verdict == RateLimiter.Verdict.CLOSE) {
             observer.rejected("*", ErrorCode.RATE_LIMITED);
-            end(session, "rate limit exceeded repeatedly", CloseCode.RATE_LIMITED);
+            synchronized (this) {
+                if (session.link == link) {
+                    end(session, "rate limit exceeded repeatedly", CloseCode.RATE_LIMITED);
+                }
+            }
         } else {
             error(session, ErrorCode.RATE_LIMITED, null, "too many messages; this one was dropped", "*");
         }
@@ -623,7 +637,7 @@ public final class SignalCore {
 
     private void dispatch(Session session, Decoded decoded) {
         if (decoded instanceof Decoded.Ok ok) {
-            handlers.get(ok.message().getClass()).handle(session, ok.message(), ok);
+            handlers.get(ok.message().getClass()).handler().handle(session, ok.message(), ok);
         } else if (decoded instanceof Decoded.Bad bad) {
             error(session, bad.code(), bad.ref(), bad.reason(), bad.ref() == null ? "?" : bad.ref());
         }
@@ -638,36 +652,15 @@ public final class SignalCore {
     }
 
     /**
-     * Offer, answer, candidate and bye (protocol.md, Addressing and relay): once the sender may
-     * reach the target, {@link #message} stamps and sends the frame after releasing the monitor.
+     * Offer, answer, candidate and bye (protocol.md, Addressing and relay): once the sender may reach
+     * the target, the frame as received is sent with {@code from} stamped. Runs without the monitor.
      */
     private void relay(Session session, Inbound.Relayed message, Decoded.Ok ok) {
         String type = ok.raw().get("type").textValue();
         Session target = reachable(session, message.to(), type);
         if (target != null) {
-            pendingRelay = new Relay(target, target.link, ok, session.id);
             observer.relayed(type);
-        }
-    }
-
-    /**
-     * Sends a relayed frame to the connection its target had when the relay was allowed: as if
-     * sent then, before anything that happened since. A target between connections gets it in
-     * its backlog; a full outbox drops the target's connection as {@link #deliver} does.
-     */
-    private void forward(Relay relay, String frame) {
-        if (relay.link() != null && relay.link().send(frame)) {
-            return;
-        }
-        synchronized (this) {
-            Session target = relay.target();
-            if (relay.link() == null) {
-                if (sessions.get(target.id) == target) {
-                    deliver(target, frame);
-                }
-            } else if (target.link == relay.link()) {
-                dropSlow(target);
-            }
+            deliver(target, codec.stamp(ok, session.id));
         }
     }
 
@@ -868,7 +861,7 @@ public final class SignalCore {
                     "join-room");
             return;
         }
-        Rooms.Key key = session.rooms.getOrDefault(room, rooms.keyFor(session, room));
+        Rooms.Key key = session.rooms().getOrDefault(room, rooms.keyFor(session, room));
         Set<Session> members = rooms.members(key);
         if (!members.contains(session) && members.size() >= capacityOf(room)) {
             error(session, ErrorCode.ROOM_FULL, room, "room is full (" + capacityOf(room) + ")",
@@ -876,7 +869,8 @@ public final class SignalCore {
             return;
         }
         List<PeerEntry> others = members.stream().filter(m -> m != session).map(Session::entry).toList();
-        if (session.rooms.putIfAbsent(room, key) == null) {
+        if (!session.rooms().containsKey(room)) {
+            session.joined(room, key);
             String event = codec.encode(new Outbound.RoomEvent(room, "joined", session.entry()));
             for (Session member : List.copyOf(members)) {
                 deliver(member, event);
@@ -889,20 +883,20 @@ public final class SignalCore {
     }
 
     private void leaveRoom(Session session, Inbound.LeaveRoom leave, Decoded.Ok ok) {
-        if (operatorOnly(session, "leave-room") && session.rooms.containsKey(leave.room())) {
+        if (operatorOnly(session, "leave-room") && session.rooms().containsKey(leave.room())) {
             leave(session, leave.room());
             journal.save(session.record());
         }
     }
 
     private void leaveAllRooms(Session session) {
-        for (String room : List.copyOf(session.rooms.keySet())) {
+        for (String room : List.copyOf(session.rooms().keySet())) {
             leave(session, room);
         }
     }
 
     private void leave(Session session, String room) {
-        Rooms.Key key = session.rooms.remove(room);
+        Rooms.Key key = session.left(room);
         rooms.remove(key, session);
         String event = codec.encode(new Outbound.RoomEvent(room, "left", session.entry()));
         for (Session member : rooms.members(key)) {
@@ -1001,16 +995,29 @@ public final class SignalCore {
         deliver(session, codec.encode(message));
     }
 
-    /** To the connection's outbox, or to the backlog while the session is between connections. */
+    /**
+     * To the connection's outbox, or to the backlog while the session is between connections. Safe
+     * without the monitor: only a session between connections, or an outbox that overflowed, takes it.
+     */
     private void deliver(Session session, String frame) {
-        if (session.link == null) {
-            if (session.backlog.size() >= settings.resumeQueue()) {
-                session.backlog.poll();
-                observer.queueDropped();
+        Link link = session.link;
+        if (link != null && link.send(frame)) {
+            return;
+        }
+        synchronized (this) {
+            if (link != null) {
+                if (session.link == link) {
+                    dropSlow(session);
+                }
+            } else if (session.link != null) {
+                deliver(session, frame); // it resumed while this waited for the monitor
+            } else if (sessions.get(session.id) == session) {
+                if (session.backlog.size() >= settings.resumeQueue()) {
+                    session.backlog.poll();
+                    observer.queueDropped();
+                }
+                session.backlog.add(frame);
             }
-            session.backlog.add(frame);
-        } else if (!session.link.send(frame)) {
-            dropSlow(session);
         }
     }
 

@@ -5,7 +5,9 @@ import java.util.Map;
 
 /**
  * What the core reports to the rest of the appliance (metrics, event log, admin stream).
- * Called while the core owns its state: implementations must not block.
+ * Implementations must not block. {@link #event} and {@link #live} are called under the core's
+ * monitor, one at a time; {@link #relayed}, {@link #rejected} and {@link #queueDropped} also
+ * from the lock-free message path, on many transport threads at once.
  */
 public interface SignalObserver {
 

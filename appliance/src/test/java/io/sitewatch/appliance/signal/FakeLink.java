@@ -18,6 +18,9 @@ final class FakeLink implements Link {
     boolean aborted;
     int pings;
     long lastActivity;
+    /** When set, the types of the frames sent while a thread held this monitor (the core's, to check lock-free paths). */
+    Object watchedMonitor;
+    final List<String> sentHoldingMonitor = new ArrayList<>();
     private int consumed;
 
     FakeLink(ManualClock clock) {
@@ -31,7 +34,11 @@ final class FakeLink implements Link {
             return false;
         }
         try {
-            received.add(JSON.readTree(frame));
+            JsonNode message = JSON.readTree(frame);
+            if (watchedMonitor != null && Thread.holdsLock(watchedMonitor)) {
+                sentHoldingMonitor.add(message.path("type").asText());
+            }
+            received.add(message);
         } catch (Exception e) {
             throw new AssertionError("core sent invalid JSON: " + frame, e);
         }

@@ -14,7 +14,8 @@ import java.util.Map;
  * PeerJS server and the appliance, each started in turn on loopback and stopped by its PID.
  * Prints the issue's targets against the measured values and the same-run ratios.
  *
- * <p>Arguments: {@code JAR PEERJS_SCRIPT WORK_DIR [--quick] [--only=NAME,..] [--phases=latency,throughput,idle] [--sessions=N]};
+ * <p>Arguments: {@code JAR PEERJS_SCRIPT WORK_DIR [--quick] [--only=NAME,..] [--phases=latency,throughput,idle] [--sessions=N]
+ * [--port-base=18091]};
  * {@code --quick} shortens every phase (for checking the harness, not for figures); {@code --only}
  * and {@code --phases} run a part (e.g. while tuning one thing) and then print no table.
  */
@@ -26,6 +27,8 @@ public final class Compare {
     private static final int THROUGHPUT_OPERATORS = 30;
     private static final double[] RAMP = {1_000, 2_000, 3_500, 5_000, 7_500, 10_000, 15_000, 20_000, 30_000,
         40_000, 55_000, 75_000, 100_000};
+    /** Halvings of the gap between the last rate held and the first missed: the figure is within 1/8 of a step. */
+    private static final int REFINEMENTS = 3;
     private static final double P99_LIMIT_MS = 50;
     private static final double OPEN_RATE = 1_000;
 
@@ -48,10 +51,18 @@ public final class Compare {
         int idleSessions = Integer.parseInt(flag(flags, "--sessions=", quick ? "500" : "10000").get(0));
         // Both JVM servers alike: after the GC before each memory reading, the heap gives back
         // what it does not need, so RSS follows live memory instead of past garbage.
-        List<String> jvm = List.of("-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=20");
+        List<String> jvm = new ArrayList<>(List.of("-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=20"));
+        // -Dbench.serverJvmOptions="-Xlog:gc:..." adds options to both JVM servers (e.g. GC logs, NMT).
+        String extra = System.getProperty("bench.serverJvmOptions", "").trim();
+        if (!extra.isEmpty()) {
+            jvm.addAll(List.of(extra.split("\\s+")));
+        }
 
-        List<Contender> contenders = List.of(new BareJetty(18091, work, jvm), new PeerJs(18092, work, peerjs),
-                new ApplianceContender(18093, work, jar, jvm));
+        System.out.println("JVM servers (bare Jetty, sitewatch) both run with: " + String.join(" ", jvm)
+                + "; the installed launcher (installer/src/deb/sitewatch) adds no JVM option of its own");
+        int port = Integer.parseInt(flag(flags, "--port-base=", "18091").get(0));
+        List<Contender> contenders = List.of(new BareJetty(port, work, jvm), new PeerJs(port + 1, work, peerjs),
+                new ApplianceContender(port + 2, work, jar, jvm));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> contenders.forEach(Contender::stop)));
         Map<String, Result> results = new LinkedHashMap<>();
         for (Contender c : contenders) {
@@ -78,7 +89,7 @@ public final class Compare {
                 if (phases.contains("throughput")) {
                     throughput = Loads.throughput(c, quick ? 300 : THROUGHPUT_SITES,
                             quick ? 6 : THROUGHPUT_OPERATORS, quick ? new double[] {2_000, 4_000} : RAMP,
-                            Duration.ofSeconds(quick ? 2 : 4), P99_LIMIT_MS);
+                            quick ? 1 : REFINEMENTS, Duration.ofSeconds(quick ? 2 : 4), P99_LIMIT_MS);
                     throughput.steps().forEach(s -> System.out.println("  " + s));
                     System.out.println("throughput: " + (long) throughput.msgPerSecond() + "/s, stopped by "
                             + throughput.stoppedBy());

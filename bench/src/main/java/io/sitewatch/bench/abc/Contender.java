@@ -122,15 +122,33 @@ abstract class Contender {
 
     /**
      * With {@code -Dbench.histogram=true}, a JVM server's live-object histogram goes to the work
-     * directory (what each idle session costs, by class).
+     * directory (what each idle session costs, by class), and its native memory summary when the server
+     * runs with {@code -XX:NativeMemoryTracking=summary}; with {@code -Dbench.heapDump=true} also a heap dump
+     * (.hprof) to follow what holds each session's objects.
+     *
+     * @return the histogram's file, or null when none was asked for
      */
-    void heapHistogram(String phase) throws IOException, InterruptedException {
+    Path heapHistogram(String phase) throws IOException, InterruptedException {
         if (jvm() && Boolean.getBoolean("bench.histogram")) {
             Path out = logFile.resolveSibling(logFile.getFileName().toString().replace(".log", "-" + phase
                     + "-histogram.txt"));
             new ProcessBuilder("jcmd", Long.toString(pid()), "GC.class_histogram").redirectErrorStream(true)
                     .redirectOutput(out.toFile()).start().waitFor(60, TimeUnit.SECONDS);
+            if (Boolean.getBoolean("bench.heapDump")) {
+                Path dump = logFile.resolveSibling(logFile.getFileName().toString().replace(".log", "-" + phase
+                        + ".hprof"));
+                new ProcessBuilder("jcmd", Long.toString(pid()), "GC.heap_dump", dump.toString())
+                        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start()
+                        .waitFor(120, TimeUnit.SECONDS);
+            }
+            // With -XX:NativeMemoryTracking=summary among the server options: what grows beside the heap.
+            Path nmt = logFile.resolveSibling(logFile.getFileName().toString().replace(".log", "-" + phase
+                    + "-native.txt"));
+            new ProcessBuilder("jcmd", Long.toString(pid()), "VM.native_memory", "summary").redirectErrorStream(true)
+                    .redirectOutput(nmt.toFile()).start().waitFor(60, TimeUnit.SECONDS);
+            return out;
         }
+        return null;
     }
 
     /** Stops the process this contender started (TERM, then KILL after 10 s). */

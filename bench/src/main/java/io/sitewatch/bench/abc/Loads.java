@@ -5,6 +5,7 @@ import io.sitewatch.cli.loadtest.Pacer;
 import io.sitewatch.cli.loadtest.Peer;
 import io.sitewatch.cli.loadtest.RelayLoad;
 import io.sitewatch.cli.loadtest.Tally;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,46 +55,42 @@ final class Loads {
 
     /**
      * Ramps the relay rate from sites to the operators watching them until p99 exceeds
-     * {@code p99LimitMs}, a message is lost, or the generator cannot send the rate asked.
+     * {@code p99LimitMs}, a message is lost, or the generator cannot send the rate asked; then halves the
+     * gap between the last rate held and the first one missed {@code refinements} times, so the figure is
+     * not just the ramp's step below the limit.
      */
-    static Throughput throughput(Contender c, int sites, int operators, double[] rates, Duration step,
-                                 double p99LimitMs) throws Exception {
+    static Throughput throughput(Contender c, int sites, int operators, double[] rates, int refinements,
+                                 Duration step, double p99LimitMs) throws Exception {
         Tally tally = new Tally();
         List<String> steps = new ArrayList<>();
         LoadClient client = new LoadClient(c.dialect(), c.base(), tally);
         try {
             Topology t = Topology.open(c, client, "tp", sites, operators);
             RelayLoad load = new RelayLoad(t.routesSitesToOperators());
+            double held = 0;
             double best = 0;
-            String stoppedBy = "the highest rate tried";
+            Step missed = null;
             for (double rate : rates) {
-                long sent0 = tally.sentCount();
-                long received0 = tally.receivedCount();
-                long errors0 = tally.errorCount();
-                tally.sample();
-                long t0 = System.nanoTime();
-                Pacer.run(List.of(load.at(rate)), step, () -> false);
-                double seconds = (System.nanoTime() - t0) / 1e9;
-                long lost = RelayLoad.drain(tally, Duration.ofSeconds(3), () -> false);
-                long sent = tally.sentCount() - sent0;
-                long received = tally.receivedCount() - received0;
-                long errors = tally.errorCount() - errors0;
-                double p99 = tally.sample().relay().getValueAtPercentile(99) / NANOS_PER_MS;
-                double achieved = received / seconds;
-                steps.add(String.format("%.0f/s: sent %.0f/s, p99 %.2f ms, lost %d, errors %d", rate, sent / seconds,
-                        p99, lost, errors));
-                if (lost > 0 || errors > 0) {
-                    stoppedBy = "loss at " + (long) rate + "/s";
+                Step s = Step.run(tally, load, rate, step, p99LimitMs);
+                steps.add(s.toString());
+                if (s.failure() != null) {
+                    missed = s;
                     break;
                 }
-                if (p99 > p99LimitMs) {
-                    stoppedBy = "p99 " + String.format("%.1f", p99) + " ms at " + (long) rate + "/s";
-                    break;
-                }
-                best = Math.max(best, achieved);
-                if (sent / seconds < 0.9 * rate) {
-                    stoppedBy = "the generator (sent only " + (long) (sent / seconds) + "/s)";
-                    break;
+                held = rate;
+                best = Math.max(best, s.achieved());
+            }
+            String stoppedBy = missed == null ? "the highest rate tried" : missed.failure();
+            for (int i = 0; missed != null && !missed.byGenerator() && i < refinements; i++) {
+                double rate = Math.round((held + missed.rate()) / 2);
+                Step s = Step.run(tally, load, rate, step, p99LimitMs);
+                steps.add(s + " (refining)");
+                if (s.failure() == null) {
+                    held = rate;
+                    best = Math.max(best, s.achieved());
+                } else {
+                    missed = s;
+                    stoppedBy = s.failure();
                 }
             }
             t.close();
@@ -103,10 +100,48 @@ final class Loads {
         }
     }
 
+    /** One rate of the ramp: what was sent and received, and why it failed (null if it held). */
+    private record Step(double rate, double sentPerSecond, double achieved, double p99, long lost, long errors,
+                        String failure, boolean byGenerator) {
+
+        static Step run(Tally tally, RelayLoad load, double rate, Duration length, double p99LimitMs) {
+            long sent0 = tally.sentCount();
+            long received0 = tally.receivedCount();
+            long errors0 = tally.errorCount();
+            tally.sample();
+            long t0 = System.nanoTime();
+            Pacer.run(List.of(load.at(rate)), length, () -> false);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            long lost = RelayLoad.drain(tally, Duration.ofSeconds(3), () -> false);
+            double sent = (tally.sentCount() - sent0) / seconds;
+            double received = (tally.receivedCount() - received0) / seconds;
+            long errors = tally.errorCount() - errors0;
+            double p99 = tally.sample().relay().getValueAtPercentile(99) / NANOS_PER_MS;
+            String failure = null;
+            boolean byGenerator = false;
+            if (lost > 0 || errors > 0) {
+                failure = "loss at " + (long) rate + "/s";
+            } else if (p99 > p99LimitMs) {
+                failure = String.format("p99 %.1f ms at %d/s", p99, (long) rate);
+            } else if (sent < 0.9 * rate) {
+                failure = "the generator (sent only " + (long) sent + "/s)";
+                byGenerator = true;
+            }
+            return new Step(rate, sent, received, p99, lost, errors, failure, byGenerator);
+        }
+
+        @Override
+        public String toString() {
+            return String.format("%.0f/s: sent %.0f/s, p99 %.2f ms, lost %d, errors %d%s", rate, sentPerSecond, p99,
+                    lost, errors, failure == null ? "" : " -> " + failure);
+        }
+    }
+
     /** Opens {@code count} idle site sessions at {@code rate} per second; memory is read after a GC. */
     static Idle idle(Contender c, int count, double rate) throws Exception {
         Tally tally = new Tally();
         long empty = c.rssKiB();
+        Path emptyHistogram = c.heapHistogram("empty");
         LoadClient client = new LoadClient(c.dialect(), c.base(), tally);
         try {
             List<Peer> peers = new ArrayList<>(count);
@@ -120,9 +155,12 @@ final class Loads {
             Histogram open = tally.sample().open();
             Thread.sleep(2_000);
             long full = c.rssKiB();
-            c.heapHistogram("idle");
+            Path idleHistogram = c.heapHistogram("idle");
             long opened = peers.stream().filter(p -> p.ready().isDone() && !p.ready().isCompletedExceptionally())
                     .count();
+            if (emptyHistogram != null && idleHistogram != null && opened > 0) {
+                printGrowth(HeapHistogram.read(emptyHistogram), HeapHistogram.read(idleHistogram), (int) opened);
+            }
             peers.forEach(Peer::close);
             Thread.sleep(1_000);
             return new Idle((int) opened, (full - empty) / (double) Math.max(1, opened),
@@ -130,6 +168,15 @@ final class Loads {
                     empty, full, tally.errors().toString());
         } finally {
             closeQuietly(client);
+        }
+    }
+
+    /** Live heap per idle session, in all and by class (the largest 15). */
+    private static void printGrowth(HeapHistogram empty, HeapHistogram idle, int sessions) {
+        System.out.printf("  live heap per session: %.0f B; largest classes (B, instances per session):%n",
+                (idle.totalBytes() - empty.totalBytes()) / (double) sessions);
+        for (HeapHistogram.Growth g : idle.growthSince(empty, sessions, 15)) {
+            System.out.printf("    %7.1f  %5.2f  %s%n", g.bytesPerSession(), g.instancesPerSession(), g.className());
         }
     }
 

@@ -169,6 +169,52 @@ class CrashIT {
         assertThat(figures.get("resumed")).as("sessions resumed across restarts").isPositive();
     }
 
+    /**
+     * What an operator was told survives a kill -9 that follows at once: the appliance answers a claim with
+     * {@code control}, is killed as soon as that arrives, and after the restart the resumed session is still
+     * primary. Every other round the claim comes from a session started just before it, so neither the
+     * session nor its watch set had been written when the claim was made.
+     */
+    @Test
+    void aClaimAnnouncedJustBeforeAKillIsStillInForceAfterTheRestart() throws Exception {
+        Path data = Path.of("target", "faults-crash-claim").toAbsolutePath();
+        deleteTree(data);
+        Map<String, String> tokens = provision(data);
+        child = new ChildAppliance(data, ChildAppliance.freePort(), "crash-claim.log", List.of());
+        child.start();
+        Peer op = new Peer("crash-op1", tokens.get("crash-op1"), true);
+        List<String> sites = List.of("crash-s1", "crash-s2");
+        int rounds = Figures.scale(6, 40);
+        long kept = 0;
+        for (int round = 0; round < rounds; round++) {
+            if (round % 2 == 0) {
+                op.resumeToken = null;
+            }
+            connect(op);
+            String site = sites.get(round % sites.size());
+            op.client.send("watch", "sites", sites);
+            op.client.send("claim", "site", site);
+            String primary = op.sessionId;
+            op.client.next(m -> isControl(m, site, primary));
+            child.kill();
+            child.start();
+
+            connect(op);
+            assertThat(op.sessionId).as("round %d: resumed the claiming session", round).isEqualTo(primary);
+            JsonNode control = op.client.next(m -> isControl(m, site, null));
+            assertThat(control.path("primary").asText(null)).as("round %d: primary of %s after the restart", round, site)
+                    .isEqualTo(primary);
+            kept++;
+        }
+        Figures.of("phase7-crash-claim").put("claimsKilledAtOnce", rounds).put("kept", kept).report();
+    }
+
+    /** A {@code control} message for this site; for this primary too unless it is null. */
+    private static boolean isControl(JsonNode m, String site, String primary) {
+        return "control".equals(m.path("type").asText()) && site.equals(m.path("site").asText())
+                && (primary == null || primary.equals(m.path("primary").asText(null)));
+    }
+
     /** Kinds of kill, shuffled: half under load, a quarter in start-up, a quarter in the graceful stop. */
     private List<Kill> plan(int kills) {
         List<Kill> plan = new ArrayList<>();

@@ -16,10 +16,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The session journal, written behind. Pending writes are coalesced by key, so a session that changes its
- * watch set a hundred times between passes costs one row write, and memory stays bounded by the number of
- * sessions. A pass refused by a full disk is kept for the next one; any other failed pass loses its batch, and
- * the next change of each session writes it again.
+ * The session journal, written behind except for control (see {@link #control}). Pending writes are coalesced
+ * by key, so a session that changes its watch set a hundred times between passes costs one row write, and memory
+ * stays bounded by the number of sessions. A pass refused by a full disk is kept for the next one; any other
+ * failed pass loses its batch, and the next change of each session writes it again.
  */
 final class SqliteJournal implements SessionJournal, WriteBehind.Source {
 
@@ -63,13 +63,22 @@ final class SqliteJournal implements SessionJournal, WriteBehind.Source {
         }
     }
 
+    /**
+     * Written through, not behind: the core tells the site and its watchers who is primary as soon as this
+     * returns, so a crash right after must not lose it. The write carries the journal's other pending changes
+     * too, among them the primary's own session and watch set, without which the restore would drop the control
+     * again. Control changes are human actions (a claim, a release, a primary leaving), so this is one small
+     * commit now and then, never one per message.
+     */
     @Override
     public void control(String siteId, String primarySessionId) {
         synchronized (lock) {
-            if (!closed) {
-                control.put(siteId, primarySessionId);
+            if (closed) {
+                return;
             }
+            control.put(siteId, primarySessionId);
         }
+        writeBehind.writeThrough(this);
     }
 
     /** Writes what is pending first, so the snapshot includes every call made before this one. */

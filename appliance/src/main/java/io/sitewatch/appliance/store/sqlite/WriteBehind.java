@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One background thread that writes what callers left behind (events, session journal) in one
  * transaction per pass: every interval, or sooner when a source calls {@link #wake()}. Callers of the
- * sources only touch in-memory structures, so the signaling core never waits for the disk.
+ * sources only touch in-memory structures, so the signaling core does not wait for the disk; the one
+ * exception is a source's {@link #writeThrough} for a rare change that must be on disk before it is announced.
  */
 final class WriteBehind implements AutoCloseable {
 
@@ -47,7 +48,10 @@ final class WriteBehind implements AutoCloseable {
     private final long intervalMillis;
     private final List<Source> sources = new ArrayList<>();
     private final Semaphore wake = new Semaphore(0);
-    /** Held for a whole pass, so a flush that finds nothing pending knows the previous pass has committed. */
+    /**
+     * Held for a whole pass, so a flush that finds nothing pending knows the previous pass has committed, and
+     * passes commit in the order they took their batches. Guards {@link #lastFailure}.
+     */
     private final Object passLock = new Object();
     private final Thread thread = new Thread(this::run, "sitewatch-store-writer");
     private volatile boolean running = true;
@@ -75,9 +79,23 @@ final class WriteBehind implements AutoCloseable {
 
     /** Writes everything taken so far, in the calling thread; returns once it is committed. */
     void flush() {
+        write(sources);
+    }
+
+    /**
+     * Writes what one source holds pending, in the calling thread, after any pass under way (so an older batch
+     * of the same source never commits after this one); for a change the caller announces once this returns.
+     * A failure is logged like a background pass's, not thrown: the caller goes on, and what a full disk
+     * refused waits for a later pass.
+     */
+    void writeThrough(Source source) {
+        pass(List.of(source));
+    }
+
+    private void write(List<Source> from) {
         synchronized (passLock) {
             List<Batch> batches = new ArrayList<>();
-            for (Source source : sources) {
+            for (Source source : from) {
                 Batch batch = source.take();
                 if (batch != null) {
                     batches.add(batch);
@@ -103,16 +121,11 @@ final class WriteBehind implements AutoCloseable {
         }
     }
 
-    private void run() {
-        while (running) {
+    /** A write that logs its failure instead of throwing it. */
+    private void pass(List<Source> from) {
+        synchronized (passLock) {
             try {
-                wake.tryAcquire(intervalMillis, TimeUnit.MILLISECONDS);
-                wake.drainPermits();
-            } catch (InterruptedException e) {
-                return;
-            }
-            try {
-                flush();
+                write(from);
                 if (lastFailure != null) {
                     LOG.info("events and sessions are written again");
                     lastFailure = null;
@@ -124,6 +137,18 @@ final class WriteBehind implements AutoCloseable {
                     lastFailure = e.getMessage();
                 }
             }
+        }
+    }
+
+    private void run() {
+        while (running) {
+            try {
+                wake.tryAcquire(intervalMillis, TimeUnit.MILLISECONDS);
+                wake.drainPermits();
+            } catch (InterruptedException e) {
+                return;
+            }
+            pass(sources);
         }
     }
 

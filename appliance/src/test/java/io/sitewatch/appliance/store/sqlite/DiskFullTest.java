@@ -15,7 +15,11 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -110,6 +114,25 @@ class DiskFullTest {
         assertThat(snapshot.sessions()).containsExactly(
                 new SessionRecord("sess-1", "rh-1b", ana, Set.of("s1", "s2"), Set.of()));
         assertThat(snapshot.control()).containsExactly(java.util.Map.entry("s1", "sess-1"));
+    }
+
+    /** Control is written through; refused, it neither fails the claim nor is lost. */
+    @Test
+    void aControlChangeTheDiskRefusesFailsNoCallAndIsWrittenOnceThereIsRoom() throws SQLException {
+        Identity ana = Identity.operator("ana", "op-tok", null);
+        // A watch set too large for the pages the database has: the write needs new ones.
+        Set<String> watching = IntStream.range(0, 500).mapToObj(i -> "site-" + i + "-" + DETAIL.substring(0, 30))
+                .collect(Collectors.toSet());
+        SessionRecord primary = new SessionRecord("sess-1", "rh-1", ana, watching, Set.of());
+        journal.save(primary);
+        diskFull(true);
+
+        journal.control("s1", "sess-1");
+        assertThat(Fixtures.count(dir.resolve("sitewatch.db"), "control")).isZero();
+
+        diskFull(false);
+        writeBehind.flush();
+        assertThat(journal.load()).isEqualTo(new Snapshot(List.of(primary), Map.of("s1", "sess-1")));
     }
 
     @Test

@@ -6,6 +6,8 @@ import io.sitewatch.appliance.signal.Identity;
 import io.sitewatch.appliance.signal.SessionJournal;
 import io.sitewatch.appliance.signal.SessionJournal.SessionRecord;
 import io.sitewatch.appliance.signal.SessionJournal.Snapshot;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -52,6 +54,27 @@ class SqliteJournalTest {
         store.close();
     }
 
+    /**
+     * What a restart after a kill -9 reads: a copy of the database and its WAL as they are now, opened by a
+     * store of its own, without the flush a clean stop makes.
+     */
+    private Snapshot afterACrash() throws IOException {
+        Path crashed = Files.createDirectories(dir.resolve("crashed"));
+        for (String suffix : List.of("", "-wal")) {
+            Path file = db.resolveSibling(db.getFileName() + suffix);
+            if (Files.exists(file)) {
+                Files.copy(file, crashed.resolve(file.getFileName()));
+            }
+        }
+        SqliteStore restarted = SqliteStore.open(crashed.resolve(db.getFileName()),
+                Fixtures.eventOptions(100, 500, Duration.ofHours(1)));
+        try {
+            return restarted.sessions().load();
+        } finally {
+            restarted.close();
+        }
+    }
+
     @Test
     void sessionsAndControlSurviveARestart() {
         journal.save(SITE);
@@ -68,15 +91,41 @@ class SqliteJournalTest {
     }
 
     @Test
-    void nothingIsWrittenUntilAFlush() throws SQLException {
+    void sessionChangesWaitForAFlush() throws SQLException {
         journal.save(SITE);
-        journal.control("s1", "sess-op");
         assertThat(Fixtures.count(db, "sessions")).isZero();
-
         store.flush();
-
         assertThat(Fixtures.count(db, "sessions")).isEqualTo(1);
-        assertThat(Fixtures.count(db, "control")).isEqualTo(1);
+
+        journal.delete("sess-site");
+        assertThat(Fixtures.count(db, "sessions")).isEqualTo(1);
+        store.flush();
+        assertThat(Fixtures.count(db, "sessions")).isZero();
+    }
+
+    /**
+     * The core announces control as soon as control() returns, so a kill -9 right after must not lose it, nor the
+     * primary's session and watch set saved just before, without which the restore would drop the control.
+     */
+    @Test
+    void aClaimSurvivesACrashRightAfterItWithThePrimarysSession() throws Exception {
+        journal.save(OPERATOR);
+        store.events().append(Fixtures.T0, "control", "sess-op", "s1", "ana took control of s1");
+        journal.control("s1", "sess-op");
+
+        assertThat(afterACrash()).isEqualTo(new Snapshot(List.of(OPERATOR), Map.of("s1", "sess-op")));
+        assertThat(Fixtures.count(db, "events")).as("events stay behind").isZero();
+    }
+
+    @Test
+    void aReleaseSurvivesACrashRightAfterIt() throws Exception {
+        journal.save(OPERATOR);
+        journal.control("s1", "sess-op");
+        journal.control("s2", "sess-op");
+
+        journal.control("s1", null);
+
+        assertThat(afterACrash().control()).isEqualTo(Map.of("s2", "sess-op"));
     }
 
     @Test
