@@ -27,6 +27,8 @@ final class Loads {
                 String errors) {}
 
     private static final double NANOS_PER_MS = 1e6;
+    /** Sessions opened and closed before the idle phase measures (at most the phase's own count). */
+    private static final int IDLE_WARMUP = 2_000;
 
     private Loads() {}
 
@@ -137,13 +139,40 @@ final class Loads {
         }
     }
 
-    /** Opens {@code count} idle site sessions at {@code rate} per second; memory is read after a GC. */
+    /**
+     * Opens {@code count} idle site sessions at {@code rate} per second; memory is read after a GC. First the
+     * same opening, shorter, then closed: the server's JIT and pools are warm, as after the other phases, so a
+     * run of this phase alone measures what a server that has been up a while does.
+     */
     static Idle idle(Contender c, int count, double rate) throws Exception {
-        Tally tally = new Tally();
+        int warmup = Math.min(count, IDLE_WARMUP);
+        try (Opening warm = Opening.open(c, warmup, rate)) {
+            System.out.printf("  warm-up: %d sessions opened at %.0f/s and closed%n", warm.opened(), rate);
+        }
+        Thread.sleep(1_000);
         long empty = c.rssKiB();
         Path emptyHistogram = c.heapHistogram("empty");
-        LoadClient client = new LoadClient(c.dialect(), c.base(), tally);
-        try {
+        try (Opening measured = Opening.open(c, count, rate)) {
+            Histogram open = measured.tally().sample().open();
+            Thread.sleep(2_000);
+            long full = c.rssKiB();
+            Path idleHistogram = c.heapHistogram("idle");
+            int opened = measured.opened();
+            if (emptyHistogram != null && idleHistogram != null && opened > 0) {
+                printGrowth(HeapHistogram.read(emptyHistogram), HeapHistogram.read(idleHistogram), opened);
+            }
+            return new Idle(opened, (full - empty) / (double) Math.max(1, opened),
+                    open.getValueAtPercentile(99) / NANOS_PER_MS, open.getValueAtPercentile(50) / NANOS_PER_MS,
+                    empty, full, measured.tally().errors().toString());
+        }
+    }
+
+    /** Idle site sessions opened at a rate, by one client; closing closes them and the client. */
+    private record Opening(LoadClient client, Tally tally, List<Peer> peers) implements AutoCloseable {
+
+        static Opening open(Contender c, int count, double rate) throws Exception {
+            Tally tally = new Tally();
+            LoadClient client = new LoadClient(c.dialect(), c.base(), tally);
             List<Peer> peers = new ArrayList<>(count);
             int[] next = {0};
             Pacer.run(List.of(new Pacer.Paced(rate, () -> {
@@ -152,21 +181,18 @@ final class Loads {
                 }
             })), Duration.ofMillis((long) (count / rate * 1000) + 2_000), () -> next[0] >= count);
             awaitSettled(peers, 60);
-            Histogram open = tally.sample().open();
-            Thread.sleep(2_000);
-            long full = c.rssKiB();
-            Path idleHistogram = c.heapHistogram("idle");
-            long opened = peers.stream().filter(p -> p.ready().isDone() && !p.ready().isCompletedExceptionally())
+            return new Opening(client, tally, peers);
+        }
+
+        int opened() {
+            return (int) peers.stream().filter(p -> p.ready().isDone() && !p.ready().isCompletedExceptionally())
                     .count();
-            if (emptyHistogram != null && idleHistogram != null && opened > 0) {
-                printGrowth(HeapHistogram.read(emptyHistogram), HeapHistogram.read(idleHistogram), (int) opened);
-            }
+        }
+
+        @Override
+        public void close() throws InterruptedException {
             peers.forEach(Peer::close);
             Thread.sleep(1_000);
-            return new Idle((int) opened, (full - empty) / (double) Math.max(1, opened),
-                    open.getValueAtPercentile(99) / NANOS_PER_MS, open.getValueAtPercentile(50) / NANOS_PER_MS,
-                    empty, full, tally.errors().toString());
-        } finally {
             closeQuietly(client);
         }
     }
