@@ -62,6 +62,8 @@ public final class Appliance implements AutoCloseable {
     public static final String RECORDINGS = "recordings";
     private static final Logger LOG = LoggerFactory.getLogger(Appliance.class);
     private static final long TICK_MS = 500;
+    /** How long after start the work that can wait (JVM metrics, the web apps' files) waits. */
+    private static final long WARM_UP_DELAY_MS = 2_000;
     private static final Duration EVENT_RETENTION = Duration.ofDays(90);
 
     private final Path dataDir;
@@ -176,7 +178,10 @@ public final class Appliance implements AutoCloseable {
             return t;
         });
         opened.push(timers::shutdownNow);
-        timers.execute(guard("JVM metrics", metrics::bindJvm)); // off the start-up path
+        // Off the start-up path, and not competing with the first requests for the CPU (issue 11): a request that
+        // needs them sooner does them itself.
+        timers.schedule(guard("JVM metrics", metrics::bindJvm), WARM_UP_DELAY_MS, TimeUnit.MILLISECONDS);
+        timers.schedule(guard("web files", web::prepareFiles), WARM_UP_DELAY_MS, TimeUnit.MILLISECONDS);
         timers.scheduleWithFixedDelay(guard("signal timers", core::tick), TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
         if (standby != null) {
             timers.scheduleWithFixedDelay(guard("standby sync", standby::syncQuietly), config.standby().intervalSeconds(),

@@ -1,6 +1,5 @@
 package io.sitewatch.cli;
 
-import io.sitewatch.appliance.Preinitializer;
 import io.sitewatch.appliance.Version;
 import io.sitewatch.appliance.backup.BackupException;
 import io.sitewatch.appliance.config.ConfigException;
@@ -91,9 +90,6 @@ public final class Main implements Context.Holder {
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
         try (Context context = Context.standard()) {
             boolean serve = args.length > 0 && args[0].equals("serve");
-            if (serve) {
-                Preinitializer.start();
-            }
             return (serve ? serviceLine(out, err, context) : commandLine(out, err, context)).execute(args);
         }
     }

@@ -28,9 +28,7 @@ import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.handler.ContextHandler;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.server.handler.PathMappingsHandler;
-import org.eclipse.jetty.server.handler.ResourceHandler;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
-import org.eclipse.jetty.util.resource.ResourceFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.websocket.core.Configuration;
 import org.eclipse.jetty.websocket.core.server.WebSocketServerComponents;
@@ -68,6 +66,7 @@ public final class WebServer implements AutoCloseable {
     private final ServerConnector primary;
     private final ServerConnector redirect;
     private final boolean tls;
+    private final WebFiles webFiles = new WebFiles(WEB_ROOT);
 
     public WebServer(Config.Http http, Keys keys, SignalCore core, Endpoints endpoints, long heartbeatMs,
                      Clock clock) {
@@ -129,7 +128,7 @@ public final class WebServer implements AutoCloseable {
         routes.addMapping(PathSpec.from("/healthz"), SimpleHandlers.json(endpoints.health()));
         routes.addMapping(PathSpec.from("/metrics"), SimpleHandlers.text("text/plain; version=0.0.4; charset=utf-8",
                 endpoints.metrics()));
-        routes.addMapping(PathSpec.from("/"), staticFiles());
+        routes.addMapping(PathSpec.from("/"), webFiles);
 
         OriginPolicy origins = new OriginPolicy(http.allowedOrigins());
         // Jetty's WebSocket core rather than its API: see SignalSocket for what the API keeps per session.
@@ -188,6 +187,11 @@ public final class WebServer implements AutoCloseable {
         }
     }
 
+    /** Gets the web apps' files ready (see {@link WebFiles}); until then the first request for one does. */
+    public void prepareFiles() {
+        webFiles.prepare();
+    }
+
     /** The port serving the apps and {@code /signal}: HTTPS, or plain HTTP without TLS. */
     public int port() {
         return primary.getLocalPort();
@@ -209,27 +213,6 @@ public final class WebServer implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("web server did not stop cleanly: {}", e.toString());
         }
-    }
-
-    /**
-     * What building and starting a server first loads, done ahead on another thread: Jetty's server classes,
-     * and the web apps' jar mounted for the life of the process (every server's own mount of it then shares
-     * that one instead of indexing the jar's entries again).
-     */
-    public static void preload() {
-        new Server().getMimeTypes();
-        ResourceFactory.root().newClassLoaderResource(WEB_ROOT);
-    }
-
-    private Handler staticFiles() {
-        ResourceHandler files = new ResourceHandler();
-        files.setBaseResource(ResourceFactory.of(server).newClassLoaderResource(WEB_ROOT));
-        files.setDirAllowed(false);
-        files.setWelcomeFiles("index.html");
-        files.setEtags(true);
-        // Plain modules without hashed names: always revalidate, so an upgrade is seen at once.
-        files.setCacheControl("no-cache");
-        return files;
     }
 
     private static Handler notFound() {

@@ -88,6 +88,31 @@ class HttpIT {
         assertThat(get("/api/nothing").statusCode()).isEqualTo(404);
     }
 
+    /** The files' handler is built by the first requests (the appliance prepares it only a while after start). */
+    @Test
+    void appFilesRacingForTheFirstRequestAreAllServedAndRevalidateByETag() throws Exception {
+        List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> first = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            first.add(http.sendAsync(HttpRequest.newBuilder(app.http("/lib/sitewatch.js")).GET().build(),
+                    HttpResponse.BodyHandlers.ofString()));
+        }
+        String body = null;
+        for (var response : first) {
+            HttpResponse<String> r = response.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.body()).contains("export");
+            body = body == null ? r.body() : body;
+            assertThat(r.body()).isEqualTo(body);
+        }
+        String etag = get("/lib/sitewatch.js").headers().firstValue("ETag").orElseThrow();
+        HttpResponse<String> again = http.send(HttpRequest.newBuilder(app.http("/lib/sitewatch.js"))
+                .header("If-None-Match", etag).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(again.statusCode()).isEqualTo(304);
+        HttpResponse<String> folder = get("/site");
+        assertThat(folder.statusCode()).isEqualTo(302);
+        assertThat(folder.headers().firstValue("Location").orElse("")).endsWith("/site/");
+    }
+
     @Test
     void loginReturnsAnOperatorTokenThatOpensASession() throws Exception {
         app.operator("ann");

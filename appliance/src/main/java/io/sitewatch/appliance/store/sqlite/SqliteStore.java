@@ -89,19 +89,12 @@ public final class SqliteStore implements Store {
         return open(databaseFile, Options.defaults());
     }
 
-    /**
-     * Loads SQLite's native library (sqlite-jdbc extracts it from the jar first), which {@link #open} otherwise
-     * does on its first connection; for start-up work done ahead on another thread. Idempotent.
-     */
-    public static void loadNativeLibrary() throws Exception {
-        org.sqlite.SQLiteJDBCLoader.initialize();
-    }
-
     static SqliteStore open(Path databaseFile, Options options) {
         Path file = databaseFile.toAbsolutePath();
         DataDirLock lock = DataDirLock.acquire(file.getParent());
         SqlConnection connection = null;
         try {
+            NativeLibrary.loadFrom(file.getParent());
             makeOwnerOnly(file);
             connection = SqlConnection.openWriter(file);
             Migrations.migrate(connection, file, options.migrations());
