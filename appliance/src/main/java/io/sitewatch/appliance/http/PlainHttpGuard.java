@@ -30,6 +30,9 @@ final class PlainHttpGuard extends Handler.Wrapper {
         int port = httpsPort.getAsInt();
         String path = Request.getPathInContext(request);
         if (path.startsWith("/api/") || path.equals("/signal")) {
+            // The body (perhaps a password) is never read: the connection closes, so no client reuses it
+            // while Jetty is still discarding it (a reused one could end before the next response).
+            response.getHeaders().put(HttpHeader.CONNECTION, "close");
             HttpJson.error(response, callback, HttpStatus.FORBIDDEN_403, "https-required",
                     "use https on port " + port);
             return true;

@@ -65,6 +65,7 @@ class TlsIT {
             HttpResponse<String> refused = http.send(HttpRequest.newBuilder(URI.create(plain + path))
                     .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(refused.statusCode()).as(path).isEqualTo(403);
+            assertThat(refused.headers().firstValue("Connection")).as(path).hasValue("close");
         }
         HttpClient https = HttpClient.newBuilder().sslContext(trusting(app.appliance.caFile().orElseThrow())).build();
         assertThat(https.send(HttpRequest.newBuilder(URI.create("https://localhost:" + app.appliance.port()
