@@ -5,6 +5,7 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.handler.ResourceHandler;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.resource.Resource;
 import org.eclipse.jetty.util.resource.ResourceFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,6 +23,8 @@ final class WebFiles extends Handler.Abstract {
 
     private final String root;
     private volatile ResourceHandler files;
+    /** No files at {@link #root} (an appliance built without the web module): nothing to serve, nothing to retry. */
+    private volatile boolean absent;
     private ResourceFactory.Closeable resources; // guarded by this
 
     /** @param root the classpath directory of the files, e.g. {@code sitewatch/web/} */
@@ -42,22 +45,30 @@ final class WebFiles extends Handler.Abstract {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
-        return files().handle(request, response, callback);
+        ResourceHandler handler = files();
+        return handler != null && handler.handle(request, response, callback);
     }
 
+    /** The handler, built on first use; null when there are no files to serve. */
     private ResourceHandler files() throws Exception {
         ResourceHandler ready = files;
-        return ready != null ? ready : build();
+        return ready != null || absent ? ready : build();
     }
 
     private synchronized ResourceHandler build() throws Exception {
-        if (files == null) {
+        if (files == null && !absent) {
             if (!isRunning()) {
                 throw new IllegalStateException("the web server is not running");
             }
             resources = ResourceFactory.closeable();
+            Resource base = resources.newClassLoaderResource(root);
+            if (base == null) {
+                absent = true;
+                LOG.info("no web apps to serve: {} is not on the classpath", root);
+                return null;
+            }
             ResourceHandler handler = new ResourceHandler();
-            handler.setBaseResource(resources.newClassLoaderResource(root));
+            handler.setBaseResource(base);
             handler.setDirAllowed(false);
             handler.setWelcomeFiles("index.html");
             handler.setEtags(true);
