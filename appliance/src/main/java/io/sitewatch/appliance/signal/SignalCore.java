@@ -721,8 +721,9 @@ public final class SignalCore {
         }
         for (String site : wanted) {
             if (!session.watching.contains(site)) {
-                startWatching(session, site);
+                // the operator hears the site's control before the site hears of it (and may offer)
                 send(session, controlOf(site));
+                startWatching(session, site);
             }
         }
         journal.save(session.record());
@@ -868,18 +869,23 @@ public final class SignalCore {
                     "join-room");
             return;
         }
-        List<PeerEntry> others = members.stream().filter(m -> m != session).map(Session::entry).toList();
-        if (!session.rooms().containsKey(room)) {
-            session.joined(room, key);
-            String event = codec.encode(new Outbound.RoomEvent(room, "joined", session.entry()));
-            for (Session member : List.copyOf(members)) {
-                deliver(member, event);
-            }
-            rooms.add(key, session);
-            journal.save(session.record());
-            observer.event(new SignalObserver.Event("room-join", session.id, room, session + " joined " + room));
+        List<Session> present = List.copyOf(members);
+        List<PeerEntry> others = present.stream().filter(m -> m != session).map(Session::entry).toList();
+        if (session.rooms().containsKey(room)) {
+            send(session, new Outbound.Room(room, others));
+            return;
         }
+        session.joined(room, key);
+        rooms.add(key, session);
+        // The members offer to the newcomer as soon as they hear of it, and relays take no lock: the
+        // newcomer's room message goes first, so no offer overtakes it (protocol.md, Voice rooms).
         send(session, new Outbound.Room(room, others));
+        String event = codec.encode(new Outbound.RoomEvent(room, "joined", session.entry()));
+        for (Session member : present) {
+            deliver(member, event);
+        }
+        journal.save(session.record());
+        observer.event(new SignalObserver.Event("room-join", session.id, room, session + " joined " + room));
     }
 
     private void leaveRoom(Session session, Inbound.LeaveRoom leave, Decoded.Ok ok) {

@@ -48,6 +48,38 @@ class ConcurrentRelayTest {
     }
 
     @Test
+    void aNewcomerHearsItsRoomBeforeAnyMemberHearsOfIt() {
+        CoreFixture f = new CoreFixture();
+        Client ann = f.client(f.operator("ann"));
+        Client bob = f.client(f.operator("bob"));
+        ann.send("join-room", "room", "ops");
+        List<Boolean> newcomerKnewTheRoom = new ArrayList<>();
+        ann.link.onSend = m -> {
+            if ("room-event".equals(m.path("type").asText())) {
+                newcomerKnewTheRoom.add(!bob.link.all("room").isEmpty());
+            }
+        };
+        bob.send("join-room", "room", "ops");
+        // ann offers to bob as soon as she hears of him, and her offer takes no lock
+        assertThat(newcomerKnewTheRoom).containsExactly(true);
+    }
+
+    @Test
+    void anOperatorHearsTheControlOfASiteBeforeTheSiteHearsOfTheWatch() {
+        CoreFixture f = new CoreFixture();
+        Client site = f.client(f.site("w1"));
+        Client op = f.client(f.operator("ann"));
+        List<Boolean> operatorKnewControl = new ArrayList<>();
+        site.link.onSend = m -> {
+            if ("watcher".equals(m.path("type").asText())) {
+                operatorKnewControl.add(!op.link.all("control").isEmpty());
+            }
+        };
+        op.send("watch", "sites", List.of("w1"));
+        assertThat(operatorKnewControl).containsExactly(true);
+    }
+
+    @Test
     void relaysStayInOrderAndBehindTheWelcomeWhileTheirTargetsResume() throws Exception {
         SignalSettings fast = new SignalSettings(15_000, 10_000, 30_000, 256, 1e9, 1_000_000_000, 64, 6, Map.of());
         CoreFixture f = new CoreFixture(fast);

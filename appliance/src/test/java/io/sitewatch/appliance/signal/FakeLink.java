@@ -21,6 +21,8 @@ final class FakeLink implements Link {
     /** When set, the types of the frames sent while a thread held this monitor (the core's, to check lock-free paths). */
     Object watchedMonitor;
     final List<String> sentHoldingMonitor = new ArrayList<>();
+    /** Called with each message as it is sent (to check what another link held at that moment). */
+    java.util.function.Consumer<JsonNode> onSend = message -> { };
     private int consumed;
 
     FakeLink(ManualClock clock) {
@@ -39,6 +41,7 @@ final class FakeLink implements Link {
                 sentHoldingMonitor.add(message.path("type").asText());
             }
             received.add(message);
+            onSend.accept(message);
         } catch (Exception e) {
             throw new AssertionError("core sent invalid JSON: " + frame, e);
         }
